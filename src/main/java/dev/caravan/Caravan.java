@@ -1,0 +1,50 @@
+package dev.caravan;
+
+import java.util.Map;
+
+import dev.caravan.config.CaravanConfiguration;
+import dev.caravan.config.RoutesSetup;
+import dev.caravan.config.StartupBanner;
+import dev.caravan.config.StartupFailure;
+import org.apache.camel.main.Main;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** {@code java -jar caravan.jar}: camel-main with Caravan's configuration, routes from routes/ and a start-up banner. */
+public final class Caravan {
+
+    private static final Logger LOG = LoggerFactory.getLogger("caravan");
+
+    /** application.properties in the working directory wins over the copy in the jar (first found is used). */
+    static final String PROPERTY_LOCATIONS =
+            "file:application.properties;optional=true,classpath:application.properties;optional=true";
+
+    private Caravan() {
+    }
+
+    public static void main(String[] args) {
+        Main main = create(Map.of());
+        try {
+            main.run(args);
+        } catch (Throwable e) {
+            StartupFailure failure = StartupFailure.find(e);
+            String line = failure != null ? failure.getMessage() : e.toString();
+            LOG.error("Caravan did not start: {}", line);
+            System.err.println("caravan: " + line);
+            System.exit(failure != null ? 2 : 1);
+        }
+        System.exit(main.getExitCode());
+    }
+
+    /** A configured but not started application; tests start it the same way, with property overrides. */
+    public static Main create(Map<String, String> overrides) {
+        Main main = new Main();
+        main.setDefaultPropertyPlaceholderLocation(PROPERTY_LOCATIONS);
+        overrides.forEach(main::addOverrideProperty);
+        main.configure().addConfiguration(CaravanConfiguration.class);
+        RoutesSetup routes = new RoutesSetup();
+        main.addMainListener(routes);
+        main.addMainListener(new StartupBanner(routes));
+        return main;
+    }
+}

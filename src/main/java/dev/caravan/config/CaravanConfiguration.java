@@ -1,0 +1,121 @@
+package dev.caravan.config;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+import com.mongodb.ConnectionString;
+import com.mongodb.MongoClientSettings;
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import dev.caravan.embedded.EmbeddedServices;
+import dev.caravan.embedded.Ports;
+import dev.caravan.health.KafkaHealthCheck;
+import dev.caravan.health.MongoHealthCheck;
+import dev.caravan.health.S3HealthCheck;
+import dev.caravan.ingest.JsonObjectCheck;
+import dev.caravan.ingest.ProblemResponse;
+import dev.caravan.ingest.Receipt;
+import dev.caravan.kafka.CommitOffset;
+import dev.caravan.sink.lake.LakeBucket;
+import dev.caravan.sink.lake.LakeKeys;
+import dev.caravan.sink.mongo.RecordDocument;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.spi.PropertiesComponent;
+import org.apache.camel.spi.Registry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3ClientBuilder;
+
+/**
+ * Wires Caravan into Camel before routes start: embedded servers for whatever is not configured, the clients routes
+ * use by name (mongoClient, s3Client), health checks, and the small beans routes call.
+ */
+public final class CaravanConfiguration implements CamelConfiguration {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CaravanConfiguration.class);
+
+    @Override
+    public void configure(CamelContext context) throws Exception {
+        Settings settings = new Settings(context);
+        Registry registry = context.getRegistry();
+
+        String httpHost = settings.get("caravan.http.host", "0.0.0.0");
+        int httpPort = Ports.claim(httpHost, settings.getInt("caravan.http.port", 8080), "caravan.http.port");
+
+        EmbeddedServices embedded = new EmbeddedServices();
+        Connections c = embedded.startFor(settings);
+        // stopped by the context after routes and components, so consumers commit before their broker goes away
+        context.addService(embedded, true, false);
+
+        // routes and component settings read these keys; they now hold the addresses actually in use
+        PropertiesComponent pc = context.getPropertiesComponent();
+        pc.addOverrideProperty("caravan.http.port", String.valueOf(httpPort));
+        pc.addOverrideProperty("caravan.kafka.brokers", c.kafkaBrokers());
+        pc.addOverrideProperty("caravan.mongodb.uri", c.mongoUri());
+        pc.addOverrideProperty("caravan.s3.endpoint", c.s3Endpoint() == null ? "" : c.s3Endpoint());
+        pc.addOverrideProperty("caravan.s3.access-key", c.s3AccessKey());
+        pc.addOverrideProperty("caravan.s3.secret-key", c.s3SecretKey());
+
+        MongoClient mongo = MongoClients.create(MongoClientSettings.builder()
+                .applyConnectionString(new ConnectionString(c.mongoUri()))
+                .applyToClusterSettings(b -> b.serverSelectionTimeout(
+                        settings.getInt("caravan.mongodb.server-selection-timeout-ms", 10_000), TimeUnit.MILLISECONDS))
+                .applicationName("caravan")
+                .build());
+        S3Client s3 = s3Client(c, settings.getBoolean("caravan.s3.force-path-style", true));
+        LakeBucket bucket = new LakeBucket(s3, c.s3Bucket());
+        try {
+            if (bucket.ensureExists()) {
+                LOG.info("Created S3 bucket {}", c.s3Bucket());
+            }
+        } catch (Exception e) {
+            // not fatal: readiness stays DOWN and the health check creates it once S3 answers
+            LOG.warn("S3 bucket {} could not be checked yet: {}", c.s3Bucket(), e.getMessage());
+        }
+
+        registry.bind("connections", c);
+        registry.bind("mongoClient", mongo);
+        registry.bind("s3Client", s3);
+        registry.bind("lakeBucket", bucket);
+        registry.bind("lakeKeys", new LakeKeys(settings.get("caravan.s3.prefix", "")));
+        registry.bind("recordDocument", new RecordDocument());
+        registry.bind("commitOffset", new CommitOffset());
+        registry.bind("jsonObjectCheck", new JsonObjectCheck());
+        registry.bind("problemResponse", new ProblemResponse());
+        registry.bind("receipt", new Receipt());
+
+        int healthTimeout = settings.getInt("caravan.health.timeout-ms", 5_000);
+        KafkaHealthCheck kafkaHealth = new KafkaHealthCheck(c.kafkaBrokers(), healthTimeout);
+        registry.bind("kafkaHealthCheck", kafkaHealth);
+        registry.bind("mongoHealthCheck", new MongoHealthCheck(mongo, c.mongoDatabase()));
+        registry.bind("s3HealthCheck", new S3HealthCheck(bucket));
+        // clients close with the context, before the embedded servers they talk to
+        context.addService(new ClosingService(kafkaHealth, mongo, s3), true, false);
+    }
+
+    static S3Client s3Client(Connections c, boolean forcePathStyle) {
+        AwsCredentialsProvider credentials = c.s3AccessKey() == null || c.s3AccessKey().isEmpty()
+                ? DefaultCredentialsProvider.builder().build()
+                : StaticCredentialsProvider.create(AwsBasicCredentials.create(c.s3AccessKey(), c.s3SecretKey()));
+        S3ClientBuilder builder = S3Client.builder()
+                .region(Region.of(c.s3Region()))
+                .credentialsProvider(credentials)
+                .forcePathStyle(forcePathStyle)
+                // one HTTP client named explicitly: the SDK refuses to guess when several are on the classpath
+                .httpClientBuilder(ApacheHttpClient.builder())
+                .overrideConfiguration(o -> o.apiCallTimeout(Duration.ofSeconds(30)));
+        if (c.s3Endpoint() != null && !c.s3Endpoint().isEmpty()) {
+            builder.endpointOverride(URI.create(c.s3Endpoint()));
+        }
+        return builder.build();
+    }
+}

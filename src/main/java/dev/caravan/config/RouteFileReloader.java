@@ -1,0 +1,132 @@
+package dev.caravan.config;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
+
+import org.apache.camel.spi.Resource;
+import org.apache.camel.support.PluginHelper;
+import org.apache.camel.support.ResourceHelper;
+import org.apache.camel.support.RouteWatcherReloadStrategy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Live reload of route files, one file at a time. Unlike Camel's default it never stops routes from other files, and
+ * a file that does not load is reported in one line while the routes it defined before keep running (if the new
+ * version got as far as replacing them, the last good version of the file is loaded back).
+ */
+public final class RouteFileReloader extends RouteWatcherReloadStrategy {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RouteFileReloader.class);
+
+    private final Path folder;
+    private final Map<String, String> lastGood = new ConcurrentHashMap<>();
+
+    public RouteFileReloader(Path folder, String pattern) {
+        super(folder.toString(), true);
+        this.folder = folder;
+        setPattern(pattern);
+        setRemoveAllRoutes(false);
+    }
+
+    @Override
+    protected void doStart() throws Exception {
+        try (Stream<Path> files = Files.walk(folder)) {
+            files.filter(p -> p.toString().endsWith(".yaml")).forEach(p -> remember(location(p), read(p)));
+        }
+        super.doStart();
+    }
+
+    @Override
+    protected void onRouteReload(Collection<Resource> resources, boolean removeEverything) {
+        if (resources == null) {
+            // a properties change: reload every known file so placeholders are resolved again
+            resources = lastGood.keySet().stream()
+                    .map(loc -> PluginHelper.getResourceLoader(getCamelContext()).resolveResource(loc)).toList();
+        }
+        for (Resource resource : resources) {
+            reload(resource);
+        }
+    }
+
+    private void reload(Resource resource) {
+        String location = resource.getLocation();
+        String content;
+        try (InputStream in = resource.getInputStream()) {
+            content = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            LOG.debug("Route file {} is gone or unreadable, nothing reloaded: {}", location, e.toString());
+            return;
+        }
+        try {
+            Set<String> ids = PluginHelper.getRoutesLoader(getCamelContext())
+                    .updateRoutes(List.of(ResourceHelper.fromString(location, content)));
+            remember(location, content);
+            LOG.info("Reloaded route file {} (routes: {})", shortName(location), String.join(", ", ids));
+        } catch (Exception e) {
+            LOG.error("Route file {} not reloaded, the previous version keeps running: {}", shortName(location),
+                    oneLine(e));
+            restore(location);
+        }
+    }
+
+    private void restore(String location) {
+        String previous = lastGood.get(location);
+        if (previous == null) {
+            return;
+        }
+        try {
+            PluginHelper.getRoutesLoader(getCamelContext()).updateRoutes(List.of(ResourceHelper.fromString(location, previous)));
+        } catch (Exception e) {
+            LOG.error("Route file {}: restoring its previous version failed too: {}", shortName(location), oneLine(e));
+        }
+    }
+
+    private void remember(String location, String content) {
+        if (content != null) {
+            lastGood.put(location, content);
+        }
+    }
+
+    private String shortName(String location) {
+        String path = location.startsWith("file:") ? location.substring(5) : location;
+        Path p = Path.of(path).toAbsolutePath().normalize();
+        Path base = folder.toAbsolutePath().normalize();
+        return p.startsWith(base) ? base.getFileName() + "/" + base.relativize(p) : path;
+    }
+
+    private static String location(Path p) {
+        return "file:" + p.toAbsolutePath().normalize();
+    }
+
+    private static String read(Path p) {
+        try {
+            return Files.readString(p);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** The deepest cause's message on one line, with the outer message when it adds the position. */
+    static String oneLine(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+        if (root != e && e.getMessage() != null && !e.getMessage().contains(message)) {
+            message = e.getMessage() + ": " + message;
+        }
+        message = message.replaceAll("\\s+", " ").trim();
+        return message.length() > 400 ? message.substring(0, 400) + "..." : message;
+    }
+}

@@ -1,0 +1,49 @@
+package dev.caravan.embedded;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+
+import dev.caravan.config.StartupFailure;
+
+/** Port checks done before a server binds, so a taken port is one clear line instead of a bind stack trace. */
+public final class Ports {
+
+    private Ports() {
+    }
+
+    /** Returns {@code port}, or a free one when it is 0; fails with the setting's name when the port is taken. */
+    public static int claim(String host, int port, String setting) {
+        if (port < 0 || port > 65535) {
+            throw new StartupFailure(setting + " must be between 0 and 65535, got " + port);
+        }
+        if (port == 0) {
+            return freePort(host);
+        }
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.setReuseAddress(true);
+            socket.bind(new InetSocketAddress(InetAddress.getByName(host), port));
+            return port;
+        } catch (IOException e) {
+            throw new StartupFailure("port " + port + " on " + host + " is already in use (" + setting
+                    + "); stop what holds it, or set " + envName(setting) + " to another port, or 0 for any free port");
+        }
+    }
+
+    public static int freePort(String host) {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.setReuseAddress(true);
+            socket.bind(new InetSocketAddress(InetAddress.getByName(host), 0));
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("no free port on " + host, e);
+        }
+    }
+
+    /** The environment variable Camel maps to a property key: caravan.http.port -> CARAVAN_HTTP_PORT. */
+    public static String envName(String key) {
+        return key.toUpperCase().replace('.', '_').replace('-', '_');
+    }
+}

@@ -1,0 +1,62 @@
+package dev.caravan.health;
+
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.camel.health.HealthCheckResultBuilder;
+import org.apache.camel.impl.health.AbstractHealthCheck;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
+
+/** Readiness: the Kafka cluster answers a describe-cluster request. */
+public final class KafkaHealthCheck extends AbstractHealthCheck implements AutoCloseable {
+
+    private final String brokers;
+    private final int timeoutMs;
+    private Admin admin;
+
+    public KafkaHealthCheck(String brokers, int timeoutMs) {
+        super("caravan", "kafka");
+        this.brokers = brokers;
+        this.timeoutMs = timeoutMs;
+    }
+
+    @Override
+    public boolean isLiveness() {
+        return false;
+    }
+
+    @Override
+    protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
+        builder.detail("bootstrap.servers", brokers);
+        try {
+            int nodes = admin().describeCluster(new DescribeClusterOptions().timeoutMs(timeoutMs))
+                    .nodes().get(timeoutMs, TimeUnit.MILLISECONDS).size();
+            builder.detail("nodes", nodes).up();
+        } catch (Exception e) {
+            builder.message("Kafka at " + brokers + " is not reachable: " + e.getClass().getSimpleName()).down();
+        }
+    }
+
+    private synchronized Admin admin() {
+        if (admin == null) {
+            Properties props = new Properties();
+            props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
+            props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, timeoutMs);
+            props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeoutMs);
+            props.put(AdminClientConfig.CLIENT_ID_CONFIG, "caravan-health");
+            admin = Admin.create(props);
+        }
+        return admin;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (admin != null) {
+            admin.close();
+            admin = null;
+        }
+    }
+}

@@ -1,0 +1,37 @@
+package dev.caravan.health;
+
+import java.util.Map;
+
+import com.mongodb.client.MongoClient;
+import org.apache.camel.health.HealthCheckResultBuilder;
+import org.apache.camel.impl.health.AbstractHealthCheck;
+import org.bson.Document;
+
+/** Readiness: MongoDB answers a ping on the configured database. */
+public final class MongoHealthCheck extends AbstractHealthCheck {
+
+    private final MongoClient client;
+    private final String database;
+
+    public MongoHealthCheck(MongoClient client, String database) {
+        super("caravan", "mongodb");
+        this.client = client;
+        this.database = database;
+    }
+
+    @Override
+    public boolean isLiveness() {
+        return false;
+    }
+
+    @Override
+    protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
+        builder.detail("database", database);
+        try {
+            client.getDatabase(database).runCommand(new Document("ping", 1));
+            builder.up();
+        } catch (Exception e) {
+            builder.message("MongoDB is not reachable: " + e.getClass().getSimpleName()).down();
+        }
+    }
+}

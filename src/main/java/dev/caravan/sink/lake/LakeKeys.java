@@ -1,0 +1,38 @@
+package dev.caravan.sink.lake;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+
+/**
+ * Object keys of the lake: Hive-style partitions by day and hour, and a name made of topic, partition and offset, so
+ * writing the same record again yields the same key (a redelivery overwrites, it never duplicates).
+ */
+public final class LakeKeys {
+
+    private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy-MM-dd").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter HOUR = DateTimeFormatter.ofPattern("HH").withZone(ZoneOffset.UTC);
+
+    private final String prefix;
+
+    public LakeKeys(String prefix) {
+        String p = prefix == null ? "" : prefix.strip();
+        while (p.endsWith("/")) {
+            p = p.substring(0, p.length() - 1);
+        }
+        this.prefix = p;
+    }
+
+    /** {prefix}/{zone}/{topic}/dt=YYYY-MM-DD/hour=HH/{topic}+{partition}+{offset, 20 digits}.{ext} */
+    public String key(String zone, String topic, int partition, long offset, long timestampMillis, String ext) {
+        Instant at = Instant.ofEpochMilli(timestampMillis);
+        String name = "%s+%d+%020d.%s".formatted(topic, partition, offset, ext);
+        String path = "%s/%s/dt=%s/hour=%s/%s".formatted(zone, topic, DAY.format(at), HOUR.format(at), name);
+        return prefix.isEmpty() ? path : prefix + "/" + path;
+    }
+
+    /** The raw-zone key of one Kafka record stored as one JSON object. */
+    public String rawJson(String topic, Integer partition, Long offset, Long timestampMillis) {
+        return key("raw", topic, partition, offset, timestampMillis, "json");
+    }
+}
