@@ -3,6 +3,7 @@ package dev.caravan;
 import java.util.Map;
 
 import dev.caravan.config.CaravanConfiguration;
+import dev.caravan.config.HttpServerSetup;
 import dev.caravan.config.RoutesSetup;
 import dev.caravan.config.StartupBanner;
 import dev.caravan.config.StartupFailure;
@@ -43,6 +44,7 @@ public final class Caravan {
         overrides.forEach(main::addOverrideProperty);
         main.configure().addConfiguration(CaravanConfiguration.class);
         RoutesSetup routes = new RoutesSetup();
+        main.addMainListener(new HttpServerSetup());
         main.addMainListener(routes);
         main.addMainListener(new StartupBanner(routes));
         return main;

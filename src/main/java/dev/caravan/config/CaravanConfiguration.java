@@ -9,7 +9,6 @@ import com.mongodb.MongoClientSettings;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import dev.caravan.embedded.EmbeddedServices;
-import dev.caravan.embedded.Ports;
 import dev.caravan.health.KafkaHealthCheck;
 import dev.caravan.health.MongoHealthCheck;
 import dev.caravan.health.S3HealthCheck;
@@ -48,22 +47,15 @@ public final class CaravanConfiguration implements CamelConfiguration {
         Settings settings = new Settings(context);
         Registry registry = context.getRegistry();
 
-        String httpHost = settings.get("caravan.http.host", "0.0.0.0");
-        int httpPort = Ports.claim(httpHost, settings.getInt("caravan.http.port", 8080), "caravan.http.port");
-
         EmbeddedServices embedded = new EmbeddedServices();
         Connections c = embedded.startFor(settings);
         // stopped by the context after routes and components, so consumers commit before their broker goes away
         context.addService(embedded, true, false);
 
-        // routes and component settings read these keys; they now hold the addresses actually in use
+        // component settings read these keys (own names, so an environment variable cannot shadow them)
         PropertiesComponent pc = context.getPropertiesComponent();
-        pc.addOverrideProperty("caravan.http.port", String.valueOf(httpPort));
-        pc.addOverrideProperty("caravan.kafka.brokers", c.kafkaBrokers());
-        pc.addOverrideProperty("caravan.mongodb.uri", c.mongoUri());
-        pc.addOverrideProperty("caravan.s3.endpoint", c.s3Endpoint() == null ? "" : c.s3Endpoint());
-        pc.addOverrideProperty("caravan.s3.access-key", c.s3AccessKey());
-        pc.addOverrideProperty("caravan.s3.secret-key", c.s3SecretKey());
+        pc.addOverrideProperty(Settings.ACTIVE_KAFKA_BROKERS, c.kafkaBrokers());
+        pc.addOverrideProperty(Settings.ACTIVE_MONGODB_URI, c.mongoUri());
 
         MongoClient mongo = MongoClients.create(MongoClientSettings.builder()
                 .applyConnectionString(new ConnectionString(c.mongoUri()))
@@ -102,7 +94,8 @@ public final class CaravanConfiguration implements CamelConfiguration {
         context.addService(new ClosingService(kafkaHealth, mongo, s3), true, false);
     }
 
-    static S3Client s3Client(Connections c, boolean forcePathStyle) {
+    /** The S3 client Caravan uses; tests build theirs the same way. */
+    public static S3Client s3Client(Connections c, boolean forcePathStyle) {
         AwsCredentialsProvider credentials = c.s3AccessKey() == null || c.s3AccessKey().isEmpty()
                 ? DefaultCredentialsProvider.builder().build()
                 : StaticCredentialsProvider.create(AwsBasicCredentials.create(c.s3AccessKey(), c.s3SecretKey()));

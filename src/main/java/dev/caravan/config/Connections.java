@@ -1,8 +1,8 @@
 package dev.caravan.config;
 
 /**
- * The addresses actually in use after start-up, embedded or external. Camel routes see them as
- * {{caravan.kafka.brokers}}, {{caravan.mongodb.uri}} and {{caravan.s3.endpoint}}.
+ * The addresses actually in use after start-up, embedded or external; bound in the registry as "connections" and
+ * published as the caravan.active.* properties.
  */
 public record Connections(
         String kafkaBrokers, boolean kafkaEmbedded,

@@ -12,6 +12,11 @@ import org.apache.camel.spi.PropertiesComponent;
  */
 public final class Settings {
 
+    /** Keys Caravan sets at start-up to the values actually in use (ports chosen, embedded or external addresses). */
+    public static final String ACTIVE_HTTP_PORT = "caravan.active.http-port";
+    public static final String ACTIVE_KAFKA_BROKERS = "caravan.active.kafka-brokers";
+    public static final String ACTIVE_MONGODB_URI = "caravan.active.mongodb-uri";
+
     private final PropertiesComponent properties;
 
     public Settings(CamelContext context) {

@@ -29,7 +29,7 @@ public final class StartupBanner extends MainListenerSupport {
     static String httpBase(Settings settings) {
         String host = settings.get("caravan.http.host", "0.0.0.0");
         String shown = host.equals("0.0.0.0") || host.equals("::") ? "localhost" : host;
-        return "http://" + shown + ":" + settings.get("caravan.http.port", "8080");
+        return "http://" + shown + ":" + settings.get(Settings.ACTIVE_HTTP_PORT, "?");
     }
 
     static String render(Connections c, String http, String routes, String dataDir) {
