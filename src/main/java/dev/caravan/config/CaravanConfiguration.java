@@ -71,7 +71,8 @@ public final class CaravanConfiguration implements CamelConfiguration {
             }
         } catch (Exception e) {
             // not fatal: readiness stays DOWN and the health check creates it once S3 answers
-            LOG.warn("S3 bucket {} could not be checked yet: {}", c.s3Bucket(), e.getMessage());
+            LOG.warn("S3 bucket {} could not be checked yet ({}); readiness stays DOWN until it can", c.s3Bucket(),
+                    RouteFileReloader.oneLine(e).replaceAll("(.{0,200}).*", "$1"));
         }
 
         registry.bind("connections", c);

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
 import org.apache.camel.spi.Resource;
@@ -30,6 +31,9 @@ public final class RouteFileReloader extends RouteWatcherReloadStrategy {
 
     private final Path folder;
     private final Map<String, String> lastGood = new ConcurrentHashMap<>();
+    private final AtomicLong reloaded = new AtomicLong();
+    private final AtomicLong rejected = new AtomicLong();
+    private volatile String lastProblem;
 
     public RouteFileReloader(Path folder, String pattern) {
         super(folder.toString(), true);
@@ -67,16 +71,40 @@ public final class RouteFileReloader extends RouteWatcherReloadStrategy {
             LOG.debug("Route file {} is gone or unreadable, nothing reloaded: {}", location, e.toString());
             return;
         }
+        if (content.isBlank()) {
+            // editors truncate before they write: the write that follows triggers another reload
+            LOG.debug("Route file {} is empty for now, not reloaded", location);
+            return;
+        }
         try {
             Set<String> ids = PluginHelper.getRoutesLoader(getCamelContext())
                     .updateRoutes(List.of(ResourceHelper.fromString(location, content)));
             remember(location, content);
+            reloaded.incrementAndGet();
             LOG.info("Reloaded route file {} (routes: {})", shortName(location), String.join(", ", ids));
         } catch (Exception e) {
-            LOG.error("Route file {} not reloaded, the previous version keeps running: {}", shortName(location),
-                    oneLine(e));
+            String problem = oneLine(e).replace(location + ": ", "").replace(" in " + location, "")
+                    .replace(location, shortName(location));
+            lastProblem = shortName(location) + ": " + problem;
+            rejected.incrementAndGet();
+            LOG.error("Route file {} not reloaded, the previous version keeps running: {}", shortName(location), problem);
             restore(location);
         }
+    }
+
+    /** Route files loaded since start. */
+    public long reloadedCount() {
+        return reloaded.get();
+    }
+
+    /** Route files that failed to load since start (their previous version kept running). */
+    public long rejectedCount() {
+        return rejected.get();
+    }
+
+    /** The last rejected file and why, as logged. */
+    public String lastProblem() {
+        return lastProblem;
     }
 
     private void restore(String location) {
