@@ -79,7 +79,19 @@ public class RawLimits {
 
     static final List<String[]> RESULTS = new ArrayList<>(); // {metric, value, unit}
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
+        try {
+            run(args);
+        } catch (Throwable e) {
+            System.err.println("[bench] FAILED: " + e);
+            e.printStackTrace();
+            System.exit(1);
+        }
+        // the broker and the drivers may leave non-daemon threads behind
+        System.exit(0);
+    }
+
+    static void run(String[] args) throws Exception {
         Map<String, String> opts = parseArgs(args);
         kafkaRecords = intOpt(opts, "kafka-records", 200_000);
         kafkaWarmup = intOpt(opts, "kafka-warmup", 20_000);
@@ -97,7 +109,8 @@ public class RawLimits {
         // the jar's log4j2.xml logs INFO to stdout; a benchmark only wants warnings and its own lines
         Configurator.setRootLevel(Level.WARN);
 
-        Path jar = Path.of("target", "caravan.jar").toAbsolutePath();
+        // bench/run.sh passes a snapshot of target/caravan.jar, so a rebuild during the run cannot break it
+        Path jar = Path.of(System.getProperty("bench.jar", "target/caravan.jar")).toAbsolutePath();
         String nproc = nproc();
         String java = System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version");
         String startedAt = LocalDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
@@ -121,8 +134,6 @@ public class RawLimits {
         printTable(nproc, java);
         Path out = writeJson(startedAt, nproc, java);
         say("results written to %s", Path.of("").toAbsolutePath().relativize(out.toAbsolutePath()));
-        // the broker and the drivers may leave non-daemon threads behind
-        System.exit(0);
     }
 
     // ---------------------------------------------------------------- Kafka
@@ -305,6 +316,7 @@ public class RawLimits {
                 System.gc();
                 say("inserting %d docs in batches of %d ...", mongoDocs, mongoBatch);
                 long inserted = 0;
+                List<long[]> batches = new ArrayList<>(); // {docs, nanos} of each insertMany
                 long t0 = System.nanoTime();
                 long deadline = t0 + TimeUnit.SECONDS.toNanos(phaseTimeoutS);
                 for (int from = 0; from < docs.size(); from += mongoBatch) {
@@ -313,9 +325,15 @@ public class RawLimits {
                                 + " docs within " + phaseTimeoutS + " s");
                     }
                     List<Document> batch = docs.subList(from, Math.min(docs.size(), from + mongoBatch));
-                    inserted += pins.insertMany(batch).getInsertedIds().size();
+                    long b0 = System.nanoTime();
+                    int n = pins.insertMany(batch).getInsertedIds().size();
+                    batches.add(new long[] {n, System.nanoTime() - b0});
+                    inserted += n;
                 }
                 long ns = System.nanoTime() - t0;
+                // the rate over the first and the last tenth too, as it may drop while the collection grows
+                double firstRate = sliceRate(batches, mongoDocs / 10, false);
+                double lastRate = sliceRate(batches, mongoDocs / 10, true);
                 long stored = pins.countDocuments();
                 if (inserted != mongoDocs || stored != mongoDocs) {
                     throw new IllegalStateException("MongoDB: inserted " + inserted + ", stored " + stored
@@ -324,10 +342,28 @@ public class RawLimits {
                 double s = ns / 1e9;
                 say("inserted %d docs in %.2f s", inserted, s);
                 result("mongo insertMany (batch " + mongoBatch + ", embedded)", inserted / s, "docs/s");
+                long slowestMs = ms(batches.stream().mapToLong(b -> b[1]).max().orElse(0));
+                say("  first tenth: %.0f docs/s, last tenth: %.0f docs/s, slowest batch: %d ms",
+                        firstRate, lastRate, slowestMs);
+                result("mongo insertMany, first tenth of docs", firstRate, "docs/s");
+                result("mongo insertMany, last tenth of docs", lastRate, "docs/s");
+                result("mongo insertMany, slowest batch", slowestMs, "ms");
             }
         } finally {
             closeBounded("embedded MongoDB", mongo, Duration.ofSeconds(60));
         }
+    }
+
+    /** docs/s over the first (or last) batches that together hold at least minDocs documents. */
+    static double sliceRate(List<long[]> batches, long minDocs, boolean fromEnd) {
+        long docs = 0;
+        long nanos = 0;
+        for (int i = 0; i < batches.size() && (docs == 0 || docs < minDocs); i++) {
+            long[] b = batches.get(fromEnd ? batches.size() - 1 - i : i);
+            docs += b[0];
+            nanos += b[1];
+        }
+        return nanos == 0 ? 0 : docs / (nanos / 1e9);
     }
 
     // ---------------------------------------------------------------- start-up
@@ -393,7 +429,8 @@ public class RawLimits {
                         + lastStatus + ")\n" + tail(log, 40));
             }
             long rssKb = procStatusKb(proc.pid(), "VmRSS");
-            say("ready in %d ms (first HTTP answer after %d ms), RSS %d MB", ms(readyNs), ms(firstAnswerNs), rssKb >> 10);
+            say("ready in %d ms (first HTTP answer after %d ms), RSS %.0f MB", ms(readyNs), ms(firstAnswerNs),
+                    rssKb / 1024.0);
             result("caravan start-up to ready (java -jar)", ms(readyNs), "ms");
             result("caravan start-up to first HTTP answer", ms(firstAnswerNs), "ms");
             result("caravan RSS after ready", rssKb / 1024.0, "MB");

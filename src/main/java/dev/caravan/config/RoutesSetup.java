@@ -35,7 +35,8 @@ public final class RoutesSetup extends MainListenerSupport {
             }
             description = dir + (reload ? " (live reload on)" : " (live reload off)");
         } else {
-            main.configure().setRoutesIncludePattern("classpath:routes/" + PATTERN);
+            main.configure().setRoutesIncludePattern(
+                    String.join(",", PackagedRoutes.locations(RoutesSetup.class.getClassLoader())));
             description = "packaged in the jar (" + dir + " not found)";
             LOG.info("No routes directory at {}: using the routes packaged in the jar", dir);
         }
