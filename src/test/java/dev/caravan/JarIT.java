@@ -22,6 +22,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import com.mongodb.client.model.Filters;
 import dev.caravan.embedded.Ports;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -75,6 +78,34 @@ class JarIT {
         assertThat(joined(stdout)).contains("SIGTERM", "Routes stopped", "Embedded servers stopped");
         assertThat(Files.exists(workDir.resolve("state/kafka/meta.properties"))).isTrue();
         assertThat(Files.exists(workDir.resolve("state/mongo/caravan.mv"))).isTrue();
+    }
+
+    @Test
+    void aKilledProcessKeepsEveryDocumentItStoredAndTheRestartFindsThem() throws Exception {
+        int port = Ports.freePort("127.0.0.1");
+        Map<String, String> env = Map.of("CARAVAN_HTTP_PORT", String.valueOf(port), "CARAVAN_EMBEDDED_KAFKA_PORT", "0",
+                "CARAVAN_EMBEDDED_MONGO_PORT", "0", "CARAVAN_EMBEDDED_S3_PORT", "0");
+        start(env);
+        await("banner").atMost(Duration.ofSeconds(120)).until(() -> joined(stdout).contains("Caravan is ready"));
+        HttpClient http = HttpClient.newHttpClient();
+        String receipt = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/inbox"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"crash\":1}"))
+                .build(), HttpResponse.BodyHandlers.ofString()).body();
+        String id = receipt.replaceAll(".*\"id\":\"([^\"]+)\".*", "$1");
+        try (MongoClient mongo = MongoClients.create(mongoUri())) {
+            await("stored").atMost(Duration.ofSeconds(60)).until(
+                    () -> mongo.getDatabase("caravan").getCollection("inbox").find(Filters.eq("_id", id)).first() != null);
+        }
+
+        process.destroyForcibly().waitFor(30, TimeUnit.SECONDS); // SIGKILL: no shutdown hook, no flush
+        stdout.clear();
+        start(env);
+        await("banner after restart").atMost(Duration.ofSeconds(120)).until(() -> joined(stdout).contains("Caravan is ready"));
+
+        try (MongoClient mongo = MongoClients.create(mongoUri())) {
+            assertThat(mongo.getDatabase("caravan").getCollection("inbox").find(Filters.eq("_id", id)).first())
+                    .as("document written before the kill").isNotNull();
+        }
     }
 
     @Test
@@ -140,6 +171,11 @@ class JarIT {
         for (Thread t : pumps) {
             t.join(10_000);
         }
+    }
+
+    private String mongoUri() {
+        return joined(stdout).lines().filter(l -> l.strip().startsWith("MongoDB")).findFirst().orElseThrow()
+                .replaceAll(".*(mongodb://\\S+).*", "$1");
     }
 
     private static String joined(List<String> lines) {

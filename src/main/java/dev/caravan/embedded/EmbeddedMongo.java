@@ -5,7 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import de.bwaldvogel.mongo.MongoServer;
-import de.bwaldvogel.mongo.backend.h2.H2Backend;
 
 /** A MongoDB wire-protocol server backed by an H2 MVStore file, so documents survive a restart. */
 public final class EmbeddedMongo implements AutoCloseable {
@@ -13,7 +12,7 @@ public final class EmbeddedMongo implements AutoCloseable {
     private final Path file;
     private final String host;
     private final int port;
-    private H2Backend backend;
+    private DurableH2Backend backend;
     private MongoServer server;
     private InetSocketAddress address;
 
@@ -25,7 +24,7 @@ public final class EmbeddedMongo implements AutoCloseable {
 
     public void start() throws Exception {
         Files.createDirectories(file.getParent());
-        backend = new H2Backend(file.toAbsolutePath().toString());
+        backend = new DurableH2Backend(file.toAbsolutePath().toString());
         server = new MongoServer(backend);
         server.bind(host, port);
         address = server.getLocalAddress();
