@@ -7,6 +7,7 @@ import dev.caravan.config.HttpServerSetup;
 import dev.caravan.config.RoutesSetup;
 import dev.caravan.config.StartupBanner;
 import dev.caravan.config.StartupFailure;
+import dev.caravan.ingest.HttpProblems;
 import org.apache.camel.main.Main;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,6 +47,7 @@ public final class Caravan {
         RoutesSetup routes = new RoutesSetup();
         main.addMainListener(new HttpServerSetup());
         main.addMainListener(routes);
+        main.addMainListener(new HttpProblems());
         main.addMainListener(new StartupBanner(routes));
         return main;
     }

@@ -80,6 +80,15 @@ class PipelineIT {
         assertThat(array.statusCode()).isEqualTo(422);
         assertThat(array.body()).contains("JSON array");
 
+        HttpResponse<String> tooBig = app.post("/api/v1/inbox", "application/json",
+                "{\"a\":\"" + "x".repeat(1_100_000) + "\"}");
+        assertThat(tooBig.statusCode()).isEqualTo(413);
+        assertThat(JSON.readTree(tooBig.body()).get("detail").asText()).contains("1048576 bytes");
+
+        HttpResponse<String> unknown = app.get("/api/v1/nowhere");
+        assertThat(unknown.statusCode()).isEqualTo(404);
+        assertThat(unknown.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+
         HttpResponse<String> text = app.post("/api/v1/inbox", "text/plain", "hello");
         assertThat(text.statusCode()).isEqualTo(415);
         assertThat(text.body()).contains("application/json").doesNotContain("Exception");
