@@ -52,6 +52,8 @@ class JarIT {
     @Test
     void startsWithPackagedRoutesServesRecordsAndShutsDownGracefullyOnSigterm() throws Exception {
         int port = Ports.freePort("127.0.0.1");
+        // a properties file in the working directory overrides the jar's defaults key by key
+        Files.writeString(workDir.resolve("application.properties"), "caravan.s3.bucket = from-working-dir\n");
         start(Map.of("CARAVAN_HTTP_PORT", String.valueOf(port), "CARAVAN_EMBEDDED_KAFKA_PORT", "0",
                 "CARAVAN_EMBEDDED_MONGO_PORT", "0", "CARAVAN_EMBEDDED_S3_PORT", "0"),
                 "-Dcaravan.data-dir=" + workDir.resolve("state"));
@@ -59,7 +61,7 @@ class JarIT {
         await("banner").atMost(Duration.ofSeconds(120)).until(() -> joined(stdout).contains("Caravan is ready"));
         String banner = joined(stdout);
         assertThat(banner).contains("HTTP     http://localhost:" + port + "/", "(embedded)", "packaged in the jar",
-                workDir.resolve("state").toString());
+                workDir.resolve("state").toString(), "bucket from-working-dir region us-east-1");
 
         HttpClient http = HttpClient.newHttpClient();
         HttpResponse<String> ready = await().atMost(Duration.ofSeconds(60)).until(
