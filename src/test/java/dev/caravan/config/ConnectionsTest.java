@@ -12,17 +12,17 @@ class ConnectionsTest {
                 .isEqualTo("mongodb://app:****@db1:27017,db2/caravan?authSource=admin");
         assertThat(Connections.redactUserInfo("mongodb+srv://app@cluster.example.net/"))
                 .isEqualTo("mongodb+srv://app@cluster.example.net/");
-        assertThat(Connections.redactUserInfo("http://127.0.0.1:9000")).isEqualTo("http://127.0.0.1:9000");
+        assertThat(Connections.redactUserInfo("http://127.0.0.1:19000")).isEqualTo("http://127.0.0.1:19000");
     }
 
     @Test
     void theBannerNamesEveryAddressAndWhetherItIsEmbeddedWithoutSecrets() {
-        Connections c = new Connections("127.0.0.1:9092", true, "mongodb://u:pw@db:27017", "caravan", false,
-                "http://127.0.0.1:9000", "us-east-1", "lake", "caravan", "very-secret", true);
+        Connections c = new Connections("127.0.0.1:19092", true, "mongodb://u:pw@db:27017", "caravan", false,
+                "http://127.0.0.1:19000", "us-east-1", "lake", "caravan", "very-secret", true);
 
-        String banner = StartupBanner.render(c, "http://localhost:8080", "routes (live reload on)", "/data");
+        String banner = StartupBanner.render(c, "http://localhost:18080", "routes (live reload on)", "/data");
 
-        assertThat(banner).contains("http://localhost:8080/observe/health", "127.0.0.1:9092 (embedded)",
+        assertThat(banner).contains("http://localhost:18080/observe/health", "127.0.0.1:19092 (embedded)",
                 "mongodb://u:****@db:27017 database caravan", "bucket lake", "routes (live reload on)");
         assertThat(banner).doesNotContain("pw@", "very-secret");
     }
