@@ -5,27 +5,21 @@ import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.camel.health.HealthCheckResultBuilder;
-import org.apache.camel.impl.health.AbstractHealthCheck;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
 
 /** Readiness: the Kafka cluster answers a describe-cluster request. */
-public final class KafkaHealthCheck extends AbstractHealthCheck implements AutoCloseable {
+public final class KafkaHealthCheck extends ReadinessCheck implements AutoCloseable {
 
     private final String brokers;
     private final int timeoutMs;
     private Admin admin;
 
     public KafkaHealthCheck(String brokers, int timeoutMs) {
-        super("caravan", "kafka");
+        super("kafka");
         this.brokers = brokers;
         this.timeoutMs = timeoutMs;
-    }
-
-    @Override
-    public boolean isLiveness() {
-        return false;
     }
 
     @Override

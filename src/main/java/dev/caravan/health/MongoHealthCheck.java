@@ -4,24 +4,18 @@ import java.util.Map;
 
 import com.mongodb.client.MongoClient;
 import org.apache.camel.health.HealthCheckResultBuilder;
-import org.apache.camel.impl.health.AbstractHealthCheck;
 import org.bson.Document;
 
 /** Readiness: MongoDB answers a ping on the configured database. */
-public final class MongoHealthCheck extends AbstractHealthCheck {
+public final class MongoHealthCheck extends ReadinessCheck {
 
     private final MongoClient client;
     private final String database;
 
     public MongoHealthCheck(MongoClient client, String database) {
-        super("caravan", "mongodb");
+        super("mongodb");
         this.client = client;
         this.database = database;
-    }
-
-    @Override
-    public boolean isLiveness() {
-        return false;
     }
 
     @Override

@@ -4,21 +4,15 @@ import java.util.Map;
 
 import dev.caravan.sink.lake.LakeBucket;
 import org.apache.camel.health.HealthCheckResultBuilder;
-import org.apache.camel.impl.health.AbstractHealthCheck;
 
 /** Readiness: the lake bucket exists (it is created here when missing, so an S3 that came up late still gets it). */
-public final class S3HealthCheck extends AbstractHealthCheck {
+public final class S3HealthCheck extends ReadinessCheck {
 
     private final LakeBucket bucket;
 
     public S3HealthCheck(LakeBucket bucket) {
-        super("caravan", "s3");
+        super("s3");
         this.bucket = bucket;
-    }
-
-    @Override
-    public boolean isLiveness() {
-        return false;
     }
 
     @Override
