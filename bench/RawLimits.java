@@ -113,8 +113,10 @@ public class RawLimits {
         Path jar = Path.of(System.getProperty("bench.jar", "target/caravan.jar")).toAbsolutePath();
         String nproc = nproc();
         String java = System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version");
+        String loadAtStart = loadAverage();
         String startedAt = LocalDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
-        say("raw limits: nproc=%s, java=%s, max heap=%d MB", nproc, java, Runtime.getRuntime().maxMemory() >> 20);
+        say("raw limits: nproc=%s, java=%s, max heap=%d MB, load average at start %s", nproc, java,
+                Runtime.getRuntime().maxMemory() >> 20, loadAtStart);
         say("kafka records=%d (warm-up %d, %d partitions), mongo docs=%d in batches of %d",
                 kafkaRecords, kafkaWarmup, kafkaPartitions, mongoDocs, mongoBatch);
 
@@ -131,6 +133,8 @@ public class RawLimits {
             deleteTree(tmp);
         }
 
+        // other work on the machine skews every number: keep the load seen before the run next to the results
+        RESULTS.add(new String[] {"load average (1 min) at start", loadAtStart, ""});
         printTable(nproc, java);
         Path out = writeJson(startedAt, nproc, java);
         say("results written to %s", Path.of("").toAbsolutePath().relativize(out.toAbsolutePath()));
@@ -634,6 +638,14 @@ public class RawLimits {
             // fall back to what the JVM sees
         }
         return String.valueOf(Runtime.getRuntime().availableProcessors());
+    }
+
+    static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+")[0];
+        } catch (IOException | RuntimeException e) {
+            return "-1";
+        }
     }
 
     static String tail(Path file, int lines) {
