@@ -12,10 +12,15 @@ import dev.caravan.embedded.EmbeddedServices;
 import dev.caravan.health.KafkaHealthCheck;
 import dev.caravan.health.MongoHealthCheck;
 import dev.caravan.health.S3HealthCheck;
+import dev.caravan.ingest.ApiKeys;
 import dev.caravan.ingest.JsonObjectCheck;
+import dev.caravan.ingest.RecordsParser;
+import dev.caravan.ingest.StreamIngest;
+import dev.caravan.ingest.Streams;
 import dev.caravan.ingest.ProblemResponse;
 import dev.caravan.ingest.Receipt;
 import dev.caravan.kafka.CommitOffset;
+import dev.caravan.kafka.KafkaPublisher;
 import dev.caravan.sink.lake.LakeBucket;
 import dev.caravan.sink.lake.LakeKeys;
 import dev.caravan.sink.mongo.RecordDocument;
@@ -86,13 +91,36 @@ public final class CaravanConfiguration implements CamelConfiguration {
         registry.bind("problemResponse", new ProblemResponse());
         registry.bind("receipt", new Receipt());
 
+        ApiKeys apiKeys = new ApiKeys(settings.get("caravan.ingest.api-keys", ""));
+        registry.bind("apiKeys", apiKeys);
+        Streams streams = Streams.load(context);
+        registry.bind("streams", streams);
+        registry.bind("streamIngest", new StreamIngest(streams,
+                new RecordsParser(settings.getInt("caravan.ingest.max-records", 1000))));
+        KafkaPublisher publisher = new KafkaPublisher(c.kafkaBrokers(),
+                Duration.ofMillis(settings.getInt("caravan.ingest.timeout-ms", 10_000)),
+                settings.getInt("caravan.ingest.transactional-producers", 4),
+                settings.get("caravan.ingest.transactional-id-prefix", "caravan-ingest-" + hostName() + "-"
+                        + settings.get(Settings.ACTIVE_HTTP_PORT, "0")),
+                settings.getInt("caravan.ingest.transaction-timeout-ms", 60_000),
+                settings.getInt("caravan.ingest.retry-after-seconds", 5));
+        registry.bind("kafkaPublisher", publisher);
+
         int healthTimeout = settings.getInt("caravan.health.timeout-ms", 5_000);
         KafkaHealthCheck kafkaHealth = new KafkaHealthCheck(c.kafkaBrokers(), healthTimeout);
         registry.bind("kafkaHealthCheck", kafkaHealth);
         registry.bind("mongoHealthCheck", new MongoHealthCheck(mongo, c.mongoDatabase()));
         registry.bind("s3HealthCheck", new S3HealthCheck(bucket));
         // clients close with the context, before the embedded servers they talk to
-        context.addService(new ClosingService(kafkaHealth, mongo, s3), true, false);
+        context.addService(new ClosingService(publisher, kafkaHealth, mongo, s3), true, false);
+    }
+
+    private static String hostName() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            return "localhost";
+        }
     }
 
     /** The S3 client Caravan uses; tests build theirs the same way. */

@@ -1,5 +1,7 @@
 package dev.caravan.config;
 
+import dev.caravan.ingest.ApiKeys;
+import dev.caravan.ingest.Streams;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.MainListenerSupport;
 import org.slf4j.Logger;
@@ -23,7 +25,13 @@ public final class StartupBanner extends MainListenerSupport {
         if (c == null) {
             return;
         }
-        LOG.info(render(c, httpBase(settings), routes.description(), settings.dataDir().toString()));
+        ApiKeys keys = main.getCamelContext().getRegistry().lookupByNameAndType("apiKeys", ApiKeys.class);
+        Streams streams = main.getCamelContext().getRegistry().lookupByNameAndType("streams", Streams.class);
+        String ingest = (streams == null ? "" : "streams " + String.join(", ", streams.all().stream()
+                .map(s -> s.name() + " -> " + s.topic()).toList()) + "; ")
+                + (keys == null || keys.isOpen() ? "OPEN: no API key required (set CARAVAN_INGEST_API_KEYS)"
+                        : keys.count() + " API key(s) required");
+        LOG.info(render(c, httpBase(settings), routes.description(), settings.dataDir().toString()) + "\n  Ingest   " + ingest);
     }
 
     static String httpBase(Settings settings) {

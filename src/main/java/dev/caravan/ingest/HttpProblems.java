@@ -66,7 +66,7 @@ public final class HttpProblems extends MainListenerSupport {
             case 404 -> "no resource at " + path;
             case 405 -> method + " is not allowed on " + path;
             case 413 -> "the request body is larger than " + (maxBody > 0 ? maxBody + " bytes" : "the limit")
-                    + " (caravan.http.max-body-bytes)";
+                    + " (caravan.ingest.max-body-bytes)";
             case 500 -> "the request could not be processed; see the server log";
             default -> "the request was rejected";
         };

@@ -11,22 +11,18 @@ public final class ProblemResponse {
 
     public void render(Exchange exchange) {
         Throwable caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        int status = 500;
-        String title = "Internal Server Error";
-        String detail = "the request could not be processed; see the server log";
-        if (caught instanceof ProblemException p) {
-            status = p.status();
-            title = p.title();
-            detail = p.getMessage();
-        } else if (caught != null) {
+        ProblemException problem = caught instanceof ProblemException p ? p
+                : new ProblemException(500, "Internal Server Error", "the request could not be processed; see the server log");
+        if (!(caught instanceof ProblemException) && caught != null) {
             // the client learns only that it failed; the operator gets the reason
             LOG.error("{} {} failed: {}", exchange.getMessage().getHeader(Exchange.HTTP_METHOD),
                     exchange.getMessage().getHeader(Exchange.HTTP_PATH), caught.toString());
         }
         String path = exchange.getMessage().getHeader(Exchange.HTTP_PATH, String.class);
         exchange.getMessage().removeHeaders("*");
-        exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, status);
+        problem.headers().forEach(exchange.getMessage()::setHeader);
+        exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, problem.status());
         exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, Problem.MEDIA_TYPE);
-        exchange.getMessage().setBody(new Problem(status, title, detail, path).toJson());
+        exchange.getMessage().setBody(problem.toProblem(path).toJson());
     }
 }

@@ -1,0 +1,14 @@
+package dev.caravan.ingest;
+
+import java.util.List;
+
+/** Validated records of one request, in input order, ready to publish: each with its Kafka key and JSON value. */
+public record IngestBatch(StreamDefinition stream, List<Keyed> records) {
+
+    public record Keyed(String key, String value) {
+    }
+
+    public int size() {
+        return records.size();
+    }
+}

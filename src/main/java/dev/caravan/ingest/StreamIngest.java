@@ -1,0 +1,64 @@
+package dev.caravan.ingest;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.kafka.clients.producer.RecordMetadata;
+
+/** The steps of POST /api/v1/streams/{stream}: from a request body to a validated batch, and the answer once published. */
+public final class StreamIngest {
+
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(com.fasterxml.jackson.core.JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
+
+    private final Streams streams;
+    private final RecordsParser parser;
+    private final SchemaCheck schemaCheck = new SchemaCheck();
+
+    public StreamIngest(Streams streams, RecordsParser parser) {
+        this.streams = streams;
+        this.parser = parser;
+    }
+
+    /** Parses and validates the whole request: any invalid record rejects the batch before anything is published. */
+    public IngestBatch prepare(String streamName, String contentType, byte[] body) {
+        StreamDefinition stream = streams.get(streamName);
+        List<JsonNode> records = parser.parse(contentType, body);
+        schemaCheck.check(stream, records);
+        List<IngestBatch.Keyed> keyed = new ArrayList<>(records.size());
+        for (JsonNode r : records) {
+            keyed.add(new IngestBatch.Keyed(SchemaCheck.key(stream, r), write(r)));
+        }
+        return new IngestBatch(stream, keyed);
+    }
+
+    /** {"stream","topic","accepted","receipts":[{"partition","offset"}]} in input order. */
+    public Map<String, Object> receipt(IngestBatch batch, List<RecordMetadata> metadata) {
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("stream", batch.stream().name());
+        answer.put("topic", batch.stream().topic());
+        answer.put("accepted", metadata.size());
+        List<Map<String, Object>> receipts = new ArrayList<>(metadata.size());
+        for (RecordMetadata m : metadata) {
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("partition", m.partition());
+            r.put("offset", m.offset());
+            receipts.add(r);
+        }
+        answer.put("receipts", receipts);
+        return answer;
+    }
+
+    private static String write(JsonNode node) {
+        try {
+            return JSON.writeValueAsString(node);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
