@@ -1,0 +1,89 @@
+package dev.caravan;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.caravan.testing.RunningCaravan;
+import dev.caravan.testing.TopicReader;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Given the app on the embedded broker: posted records are on their stream's topic, keyed, at the receipted offsets. */
+class StreamsIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String GEO = "{\"ind\":%d,\"timestamp\":\"2020-08-28 03:52:47\",\"latitude\":-89.9787,"
+            + "\"longitude\":-173.293,\"country\":\"Albania\"}";
+
+    @TempDir
+    static Path data;
+    static RunningCaravan app;
+
+    @BeforeAll
+    static void start() {
+        app = RunningCaravan.start(data, Map.of());
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        app.close();
+    }
+
+    @Test
+    void ndjsonRecordsLandOnTheStreamTopicWithTheirKeyAtTheReceiptedOffsets() throws Exception {
+        String body = GEO.formatted(101) + "\n" + GEO.formatted(102) + "\n" + GEO.formatted(103) + "\n";
+
+        HttpResponse<String> response = app.post("/api/v1/streams/geo", "application/x-ndjson", body);
+
+        assertThat(response.statusCode()).isEqualTo(202);
+        JsonNode answer = JSON.readTree(response.body());
+        assertThat(answer.get("accepted").asInt()).isEqualTo(3);
+        Map<String, ConsumerRecord<String, String>> onTopic = TopicReader
+                .readAll(app.connections().kafkaBrokers(), "caravan.geo").stream()
+                .collect(Collectors.toMap(ConsumerRecord::key, r -> r, (a, b) -> b));
+        for (int i = 0; i < 3; i++) {
+            JsonNode receipt = answer.get("receipts").get(i);
+            ConsumerRecord<String, String> record = onTopic.get(String.valueOf(101 + i));
+            assertThat(record).as("record with key " + (101 + i)).isNotNull();
+            assertThat(record.partition()).isEqualTo(receipt.get("partition").asInt());
+            assertThat(record.offset()).isEqualTo(receipt.get("offset").asLong());
+            assertThat(JSON.readTree(record.value())).isEqualTo(JSON.readTree(GEO.formatted(101 + i)));
+        }
+    }
+
+    @Test
+    void aBatchWithOneInvalidRecordPublishesNothing() throws Exception {
+        String body = "[" + GEO.formatted(201) + ",{\"ind\":202,\"latitude\":\"north\"}," + GEO.formatted(203) + "]";
+
+        HttpResponse<String> response = app.post("/api/v1/streams/geo", "application/json", body);
+
+        assertThat(response.statusCode()).isEqualTo(422);
+        List<String> keys = TopicReader.readAll(app.connections().kafkaBrokers(), "caravan.geo").stream()
+                .map(ConsumerRecord::key).toList();
+        assertThat(keys).doesNotContain("201", "202", "203");
+    }
+
+    @Test
+    void aSingleRecordIsPublishedAndReceipted() throws Exception {
+        HttpResponse<String> response = app.post("/api/v1/streams/users", "application/json",
+                "{\"ind\":7,\"first_name\":\"Ada\",\"last_name\":\"King\",\"age\":36,\"date_joined\":\"2015-10-31 11:13:49\"}");
+
+        assertThat(response.statusCode()).isEqualTo(202);
+        long offset = JSON.readTree(response.body()).get("receipts").get(0).get("offset").asLong();
+        assertThat(TopicReader.readAll(app.connections().kafkaBrokers(), "caravan.users"))
+                .anySatisfy(r -> {
+                    assertThat(r.key()).isEqualTo("7");
+                    assertThat(r.offset()).isEqualTo(offset);
+                });
+    }
+}
