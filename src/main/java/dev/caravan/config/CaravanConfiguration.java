@@ -15,6 +15,8 @@ import dev.caravan.health.S3HealthCheck;
 import dev.caravan.ingest.ApiKeys;
 import dev.caravan.ingest.JsonObjectCheck;
 import dev.caravan.ingest.RecordsParser;
+import dev.caravan.ingest.RestProxyErrors;
+import dev.caravan.ingest.RestProxyV2;
 import dev.caravan.ingest.StreamIngest;
 import dev.caravan.ingest.Streams;
 import dev.caravan.ingest.ProblemResponse;
@@ -95,8 +97,10 @@ public final class CaravanConfiguration implements CamelConfiguration {
         registry.bind("apiKeys", apiKeys);
         Streams streams = Streams.load(context);
         registry.bind("streams", streams);
-        registry.bind("streamIngest", new StreamIngest(streams,
-                new RecordsParser(settings.getInt("caravan.ingest.max-records", 1000))));
+        RecordsParser parser = new RecordsParser(settings.getInt("caravan.ingest.max-records", 1000));
+        registry.bind("streamIngest", new StreamIngest(streams, parser));
+        registry.bind("restProxy", new RestProxyV2(streams, parser));
+        registry.bind("restProxyErrors", new RestProxyErrors());
         KafkaPublisher publisher = new KafkaPublisher(c.kafkaBrokers(),
                 Duration.ofMillis(settings.getInt("caravan.ingest.timeout-ms", 10_000)),
                 settings.getInt("caravan.ingest.transactional-producers", 4),

@@ -102,6 +102,19 @@ public final class RecordsParser {
         return records;
     }
 
+    /** One JSON document (for envelopes such as REST Proxy's {"records":[...]}), with the same limits and messages. */
+    public JsonNode parseDocument(byte[] body) {
+        if (body == null || body.length == 0 || new String(body, StandardCharsets.UTF_8).isBlank()) {
+            throw ProblemException.badRequest("the request body is empty");
+        }
+        return read(body, "the body");
+    }
+
+    /** Fails with 413 when a request carries more records than allowed. */
+    public void checkCount(int count) {
+        tooMany(count);
+    }
+
     private void tooMany(int count) {
         if (count > maxRecords) {
             throw new ProblemException(413, "Content Too Large", "a request may carry at most " + maxRecords
