@@ -74,6 +74,39 @@ class StreamsIT {
     }
 
     @Test
+    void aRepeatedIdempotencyKeyGetsTheFirstAnswerAndPublishesNothingAgain() throws Exception {
+        String body = "[" + GEO.formatted(301) + "," + GEO.formatted(302) + "]";
+        HttpResponse<String> first = postWithKey("geo", body, "order-301");
+        HttpResponse<String> repeat = postWithKey("geo", body, "order-301");
+
+        assertThat(first.statusCode()).isEqualTo(202);
+        assertThat(repeat.statusCode()).isEqualTo(202);
+        assertThat(repeat.body()).isEqualTo(first.body());
+        assertThat(repeat.headers().firstValue("Idempotent-Replayed")).hasValue("true");
+        List<String> keys = TopicReader.readAll(app.connections().kafkaBrokers(), "caravan.geo").stream()
+                .map(ConsumerRecord::key).filter(k -> k.equals("301") || k.equals("302")).toList();
+        assertThat(keys).as("each record once").hasSize(2);
+
+        HttpResponse<String> reused = postWithKey("geo", GEO.formatted(399), "order-301");
+        assertThat(reused.statusCode()).isEqualTo(422);
+        assertThat(reused.body()).contains("different request");
+    }
+
+    @Test
+    void aKeyWhoseRequestFailedCanBeUsedAgain() throws Exception {
+        assertThat(postWithKey("geo", "{\"ind\":401}", "retry-me").statusCode()).isEqualTo(422);
+
+        assertThat(postWithKey("geo", GEO.formatted(401), "retry-me").statusCode()).isEqualTo(202);
+    }
+
+    private static HttpResponse<String> postWithKey(String stream, String body, String key) throws Exception {
+        return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                app.http("/api/v1/streams/" + stream)).header("Content-Type", "application/json")
+                .header("Idempotency-Key", key).POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
     void aSingleRecordIsPublishedAndReceipted() throws Exception {
         HttpResponse<String> response = app.post("/api/v1/streams/users", "application/json",
                 "{\"ind\":7,\"first_name\":\"Ada\",\"last_name\":\"King\",\"age\":36,\"date_joined\":\"2015-10-31 11:13:49\"}");

@@ -13,6 +13,7 @@ import dev.caravan.health.KafkaHealthCheck;
 import dev.caravan.health.MongoHealthCheck;
 import dev.caravan.health.S3HealthCheck;
 import dev.caravan.ingest.ApiKeys;
+import dev.caravan.ingest.IdempotencyKeys;
 import dev.caravan.ingest.JsonObjectCheck;
 import dev.caravan.ingest.RecordsParser;
 import dev.caravan.ingest.RestProxyErrors;
@@ -101,6 +102,11 @@ public final class CaravanConfiguration implements CamelConfiguration {
         registry.bind("streamIngest", new StreamIngest(streams, parser));
         registry.bind("restProxy", new RestProxyV2(streams, parser));
         registry.bind("restProxyErrors", new RestProxyErrors());
+        registry.bind("idempotencyKeys", new IdempotencyKeys(mongo, c.mongoDatabase(),
+                settings.get("caravan.ingest.idempotency-collection", "ingest_requests"),
+                Duration.ofSeconds(settings.getInt("caravan.ingest.idempotency-window-seconds", 86_400)),
+                Duration.ofMillis(2L * settings.getInt("caravan.ingest.timeout-ms", 10_000) + 5_000),
+                java.time.Clock.systemUTC()));
         KafkaPublisher publisher = new KafkaPublisher(c.kafkaBrokers(),
                 Duration.ofMillis(settings.getInt("caravan.ingest.timeout-ms", 10_000)),
                 settings.getInt("caravan.ingest.transactional-producers", 4),

@@ -1,0 +1,177 @@
+package dev.caravan.ingest;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+
+import com.mongodb.ErrorCategory;
+import com.mongodb.MongoException;
+import com.mongodb.MongoWriteException;
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.Updates;
+import org.apache.camel.Exchange;
+import org.apache.camel.support.SynchronizationAdapter;
+import org.bson.Document;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Idempotency-Key support: the first answer to a key is kept (in MongoDB, so every replica sees it) for a window, and
+ * a repeat gets that answer back without publishing again. A repeat while the first is still running gets 409; the
+ * same key with a different body gets 422. A request that fails frees its key, so the client can retry with it.
+ */
+public final class IdempotencyKeys {
+
+    public static final String HEADER = "Idempotency-Key";
+    /** Exchange property holding the stored answer when the request is a repeat. */
+    public static final String REPLAY = "caravanIdempotentReplay";
+    private static final Logger LOG = LoggerFactory.getLogger(IdempotencyKeys.class);
+    private static final String DONE = "done";
+    private static final String PENDING = "pending";
+
+    private final MongoClient mongo;
+    private final String database;
+    private final String collection;
+    private final Duration window;
+    private final Duration pendingFor;
+    private final Clock clock;
+    private final AtomicReference<Instant> lastSweep = new AtomicReference<>(Instant.EPOCH);
+
+    public IdempotencyKeys(MongoClient mongo, String database, String collection, Duration window, Duration pendingFor,
+            Clock clock) {
+        this.mongo = mongo;
+        this.database = database;
+        this.collection = collection;
+        this.window = window;
+        this.pendingFor = pendingFor;
+        this.clock = clock;
+    }
+
+    /** Called before publishing. Sets {@link #REPLAY} when this key was answered already. */
+    public void begin(Exchange exchange) {
+        String key = exchange.getMessage().getHeader(HEADER, String.class);
+        if (key == null) {
+            return;
+        }
+        if (key.isBlank() || key.length() > 255 || !key.chars().allMatch(c -> c >= 0x21 && c <= 0x7e)) {
+            throw ProblemException.badRequest("Idempotency-Key must be 1 to 255 visible ASCII characters");
+        }
+        String scope = exchange.getMessage().getHeader("stream", String.class);
+        String id = scope + ":" + key;
+        String fingerprint = fingerprint(scope, exchange.getMessage().getBody(byte[].class));
+        Instant now = clock.instant();
+        sweep(now);
+        MongoCollection<Document> requests = requests();
+        try {
+            Document seen = requests.find(Filters.eq("_id", id)).first();
+            if (seen != null && seen.getDate("expiresAt").toInstant().isBefore(now)) {
+                requests.deleteOne(Filters.and(Filters.eq("_id", id), Filters.eq("expiresAt", seen.getDate("expiresAt"))));
+                seen = null;
+            }
+            if (seen != null) {
+                if (!fingerprint.equals(seen.getString("fingerprint"))) {
+                    throw new ProblemException(422, "Unprocessable Content", "this Idempotency-Key was used for a "
+                            + "different request; use a new key for new records");
+                }
+                if (DONE.equals(seen.getString("state"))) {
+                    exchange.setProperty(REPLAY, seen.getString("answer"));
+                    return;
+                }
+                throw inProgress();
+            }
+            requests.insertOne(new Document("_id", id).append("state", PENDING).append("fingerprint", fingerprint)
+                    .append("createdAt", Date.from(now)).append("expiresAt", Date.from(now.plus(pendingFor))));
+        } catch (MongoWriteException e) {
+            if (e.getError().getCategory() == ErrorCategory.DUPLICATE_KEY) {
+                throw inProgress();
+            }
+            throw unavailable(e);
+        } catch (MongoException e) {
+            throw unavailable(e);
+        }
+        exchange.setProperty("caravanIdempotencyId", id);
+        // whatever happens next, a key whose request did not complete is freed for the client's retry
+        exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
+            @Override
+            public void onDone(Exchange done) {
+                if (done.getProperty("caravanIdempotencyStored") == null) {
+                    release(id);
+                }
+            }
+        });
+    }
+
+    /** Called once published: keeps the answer for the window. */
+    public void complete(Exchange exchange) {
+        String id = exchange.getProperty("caravanIdempotencyId", String.class);
+        if (id == null) {
+            return;
+        }
+        String answer = exchange.getMessage().getBody(String.class);
+        try {
+            requests().updateOne(Filters.eq("_id", id), Updates.combine(Updates.set("state", DONE),
+                    Updates.set("answer", answer), Updates.set("expiresAt", Date.from(clock.instant().plus(window)))));
+            exchange.setProperty("caravanIdempotencyStored", true);
+        } catch (MongoException e) {
+            // the records are published: answer 202 anyway; only a repeat of this key could publish again
+            LOG.warn("Idempotency-Key {} could not be stored: {}", id, e.toString());
+        }
+    }
+
+    private void release(String id) {
+        try {
+            requests().deleteOne(Filters.and(Filters.eq("_id", id), Filters.eq("state", PENDING)));
+        } catch (MongoException e) {
+            LOG.debug("Releasing Idempotency-Key {} failed, it expires on its own: {}", id, e.toString());
+        }
+    }
+
+    /** Removes expired keys now and then, so the collection does not grow for ever (no TTL index needed). */
+    private void sweep(Instant now) {
+        Instant last = lastSweep.get();
+        if (now.isAfter(last.plus(Duration.ofMinutes(1))) && lastSweep.compareAndSet(last, now)) {
+            try {
+                requests().deleteMany(Filters.lt("expiresAt", Date.from(now)));
+            } catch (MongoException e) {
+                LOG.debug("Sweeping expired Idempotency-Keys failed: {}", e.toString());
+            }
+        }
+    }
+
+    private MongoCollection<Document> requests() {
+        return mongo.getDatabase(database).getCollection(collection);
+    }
+
+    private ProblemException inProgress() {
+        return new ProblemException(409, "Conflict", "a request with this Idempotency-Key is still being processed; "
+                + "retry later", List.of(), Map.of("Retry-After", "1"));
+    }
+
+    private static ProblemException unavailable(MongoException e) {
+        LOG.warn("Idempotency-Key store unavailable: {}", e.toString());
+        return new ProblemException(503, "Service Unavailable", "the Idempotency-Key store is not reachable; retry "
+                + "later", List.of(), Map.of("Retry-After", "5"));
+    }
+
+    static String fingerprint(String scope, byte[] body) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            sha.update(scope.getBytes(StandardCharsets.UTF_8));
+            sha.update((byte) 0);
+            sha.update(body == null ? new byte[0] : body);
+            return HexFormat.of().formatHex(sha.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
