@@ -107,6 +107,23 @@ class StreamsIT {
     }
 
     @Test
+    void theOpenApiDocumentIsValidAndCarriesEachStreamsSchema() throws Exception {
+        HttpResponse<String> response = app.get("/api/openapi.json");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        var parsed = new io.swagger.v3.parser.OpenAPIV3Parser().readContents(response.body());
+        assertThat(parsed.getMessages()).as("OpenAPI parser messages").isEmpty();
+        JsonNode doc = JSON.readTree(response.body());
+        assertThat(doc.get("openapi").asText()).isEqualTo("3.1.0");
+        JsonNode geoFile = JSON.readTree(getClass().getClassLoader().getResource("schemas/geo.schema.json"));
+        assertThat(doc.at("/components/schemas/geo/required")).isEqualTo(geoFile.get("required"));
+        assertThat(doc.at("/paths/~1api~1v1~1streams~1{stream}/post/responses/422/content")
+                .has("application/problem+json")).isTrue();
+        assertThat(doc.at("/paths/~1api~1v1~1streams~1{stream}/post/requestBody/content").has("application/x-ndjson"))
+                .isTrue();
+    }
+
+    @Test
     void aSingleRecordIsPublishedAndReceipted() throws Exception {
         HttpResponse<String> response = app.post("/api/v1/streams/users", "application/json",
                 "{\"ind\":7,\"first_name\":\"Ada\",\"last_name\":\"King\",\"age\":36,\"date_joined\":\"2015-10-31 11:13:49\"}");

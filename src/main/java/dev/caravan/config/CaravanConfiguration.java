@@ -15,6 +15,7 @@ import dev.caravan.health.S3HealthCheck;
 import dev.caravan.ingest.ApiKeys;
 import dev.caravan.ingest.IdempotencyKeys;
 import dev.caravan.ingest.JsonObjectCheck;
+import dev.caravan.ingest.OpenApiDocument;
 import dev.caravan.ingest.RecordsParser;
 import dev.caravan.ingest.RestProxyErrors;
 import dev.caravan.ingest.RestProxyV2;
@@ -102,6 +103,7 @@ public final class CaravanConfiguration implements CamelConfiguration {
         registry.bind("streamIngest", new StreamIngest(streams, parser));
         registry.bind("restProxy", new RestProxyV2(streams, parser));
         registry.bind("restProxyErrors", new RestProxyErrors());
+        registry.bind("openApiDocument", new OpenApiDocument(streams));
         registry.bind("idempotencyKeys", new IdempotencyKeys(mongo, c.mongoDatabase(),
                 settings.get("caravan.ingest.idempotency-collection", "ingest_requests"),
                 Duration.ofSeconds(settings.getInt("caravan.ingest.idempotency-window-seconds", 86_400)),
