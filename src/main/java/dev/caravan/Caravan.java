@@ -7,12 +7,16 @@ import dev.caravan.config.HttpServerSetup;
 import dev.caravan.config.RoutesSetup;
 import dev.caravan.config.StartupBanner;
 import dev.caravan.config.StartupFailure;
+import dev.caravan.emulate.PostingEmulator;
 import dev.caravan.ingest.HttpProblems;
 import org.apache.camel.main.Main;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** {@code java -jar caravan.jar}: camel-main with Caravan's configuration, routes from routes/ and a start-up banner. */
+/**
+ * {@code java -jar caravan.jar}: camel-main with Caravan's configuration, routes from routes/ and a start-up banner.
+ * {@code java -jar caravan.jar emulate ...}: the posting emulator instead.
+ */
 public final class Caravan {
 
     private static final Logger LOG = LoggerFactory.getLogger("caravan");
@@ -25,6 +29,9 @@ public final class Caravan {
     }
 
     public static void main(String[] args) {
+        if (args.length > 0 && args[0].equals("emulate")) {
+            System.exit(PostingEmulator.run(java.util.Arrays.copyOfRange(args, 1, args.length), System.out));
+        }
         Main main = create(Map.of());
         try {
             main.run(args);
