@@ -9,11 +9,16 @@ public final class JsonObjectCheck {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    public void check(String contentType, String body) {
+    /** 415 unless application/json; checked before the body is read, whatever the server made of it. */
+    public void checkMediaType(String contentType) {
         if (contentType == null || !contentType.toLowerCase().startsWith("application/json")) {
             throw new ProblemException(415, "Unsupported Media Type",
                     "Content-Type must be application/json, got " + (contentType == null ? "none" : "'" + contentType + "'"));
         }
+    }
+
+    public void check(String contentType, String body) {
+        checkMediaType(contentType);
         if (body == null || body.isBlank()) {
             throw new ProblemException(400, "Bad Request", "the request body is empty; send one JSON object");
         }

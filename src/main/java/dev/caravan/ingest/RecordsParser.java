@@ -38,13 +38,19 @@ public final class RecordsParser {
         this.maxRecords = maxRecords;
     }
 
-    public List<JsonNode> parse(String contentType, byte[] body) {
+    /** 415 unless the body is JSON or NDJSON; checked before the body is read, whatever the server made of it. */
+    public void checkMediaType(String contentType) {
         String type = mediaType(contentType);
         if (!JSON.equals(type) && !NDJSON.equals(type)) {
             throw new ProblemException(415, "Unsupported Media Type", "Content-Type must be " + JSON + " (one object or an"
                     + " array of objects) or " + NDJSON + " (one object per line), got "
                     + (contentType == null ? "none" : "'" + contentType + "'"));
         }
+    }
+
+    public List<JsonNode> parse(String contentType, byte[] body) {
+        checkMediaType(contentType);
+        String type = mediaType(contentType);
         if (body == null || body.length == 0 || new String(body, StandardCharsets.UTF_8).isBlank()) {
             throw ProblemException.badRequest("the request body is empty; send at least one record");
         }

@@ -31,9 +31,9 @@ public final class RestProxyV2 {
         this.parser = parser;
     }
 
-    public IngestBatch prepare(String topic, String contentType, byte[] body) {
-        StreamDefinition stream = streams.byTopic(topic);
-        if (stream == null) {
+    /** 404 for a topic of no stream, 415 for another embedded format; checked before the body is read. */
+    public void checkRequest(String topic, String contentType) {
+        if (streams.byTopic(topic) == null) {
             throw new ProblemException(404, "Not Found", "Topic not found.");
         }
         String type = RecordsParser.mediaType(contentType);
@@ -41,6 +41,11 @@ public final class RestProxyV2 {
             throw new ProblemException(415, "Unsupported Media Type", "HTTP 415 Unsupported Media Type: send "
                     + REQUEST_TYPE + " (the JSON embedded format), got " + (contentType == null ? "none" : contentType));
         }
+    }
+
+    public IngestBatch prepare(String topic, String contentType, byte[] body) {
+        checkRequest(topic, contentType);
+        StreamDefinition stream = streams.byTopic(topic);
         JsonNode envelope = parser.parseDocument(body);
         JsonNode records = envelope.get("records");
         if (!envelope.isObject() || records == null || !records.isArray() || records.isEmpty()) {

@@ -25,6 +25,11 @@ public final class StreamIngest {
         this.parser = parser;
     }
 
+    /** 415 for a body that is neither JSON nor NDJSON, before anything tries to read it. */
+    public void checkMediaType(String contentType) {
+        parser.checkMediaType(contentType);
+    }
+
     /** Parses and validates the whole request: any invalid record rejects the batch before anything is published. */
     public IngestBatch prepare(String streamName, String contentType, byte[] body) {
         StreamDefinition stream = streams.get(streamName);
