@@ -1,0 +1,91 @@
+package dev.caravan.clean;
+
+import java.math.BigDecimal;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.Date;
+import java.util.Set;
+
+/** Small conversions the cleaners share: placeholders to null, numeric strings to numbers, text to dates. */
+final class Values {
+
+    private static final DateTimeFormatter SPACED = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
+
+    private Values() {
+    }
+
+    /** null for null, blank strings and the placeholders the source writes instead of a value. */
+    static Object orNull(Object value, Set<String> placeholders) {
+        if (value instanceof String s && (s.isBlank() || placeholders.contains(s.trim()))) {
+            return null;
+        }
+        return value;
+    }
+
+    /** "42" -> 42L, "4.5" -> 4.5, numbers as they are; anything else unchanged. */
+    static Object number(Object value) {
+        if (value instanceof String s && s.trim().matches("-?[0-9]+")) {
+            try {
+                return Long.parseLong(s.trim());
+            } catch (NumberFormatException e) {
+                return value;
+            }
+        }
+        if (value instanceof String s && s.trim().matches("-?[0-9]+\\.[0-9]+")) {
+            return new BigDecimal(s.trim()).doubleValue();
+        }
+        if (value instanceof BigDecimal b) {
+            return b.doubleValue();
+        }
+        return value;
+    }
+
+    static Long integer(Object value, String field) {
+        Object n = number(value);
+        if (n instanceof Number num && num.doubleValue() == Math.rint(num.doubleValue())) {
+            return num.longValue();
+        }
+        throw new CleaningException(field + " must be a whole number, got " + describe(value));
+    }
+
+    static double decimal(Object value, String field) {
+        Object n = number(value);
+        if (n instanceof Number num) {
+            return num.doubleValue();
+        }
+        throw new CleaningException(field + " must be a number, got " + describe(value));
+    }
+
+    /** "2020-08-28 03:52:47" (taken as UTC) or ISO-8601 with an offset. */
+    static Date date(Object value, String field) {
+        if (value instanceof String s) {
+            String t = s.trim();
+            try {
+                return Date.from(LocalDateTime.parse(t, SPACED).toInstant(ZoneOffset.UTC));
+            } catch (DateTimeParseException e) {
+                try {
+                    return Date.from(OffsetDateTime.parse(t).toInstant());
+                } catch (DateTimeParseException e2) {
+                    try {
+                        return Date.from(LocalDateTime.parse(t).toInstant(ZoneOffset.UTC));
+                    } catch (DateTimeParseException e3) {
+                        // fall through to the error below
+                    }
+                }
+            }
+        }
+        throw new CleaningException(field + " must be a date like 2020-08-28 03:52:47, got " + describe(value));
+    }
+
+    static String describe(Object value) {
+        if (value == null) {
+            return "nothing";
+        }
+        String s = value.toString();
+        return (value instanceof String ? "\"" : "") + (s.length() > 40 ? s.substring(0, 40) + "..." : s)
+                + (value instanceof String ? "\"" : "");
+    }
+}
