@@ -47,8 +47,8 @@ class RestartIT {
             assertThat(app.mongo().getCollection("inbox").find(Filters.eq("_id", first)).first())
                     .as("document kept across the restart").isNotNull();
             assertThat(app.object(firstKey)).as("object kept across the restart").contains("\"n\":1");
-            assertCommittedToTheEnd(app, "caravan-mongo");
-            assertCommittedToTheEnd(app, "caravan-lake");
+            assertCommittedToTheEnd(app, "caravan-inbox-mongo");
+            assertCommittedToTheEnd(app, "caravan-inbox-lake");
 
             String second = id(app.post("/api/v1/inbox", "application/json", "{\"n\":2}").body());
             awaitStored(app, second, 1);

@@ -23,7 +23,19 @@ import dev.caravan.ingest.StreamIngest;
 import dev.caravan.ingest.Streams;
 import dev.caravan.ingest.ProblemResponse;
 import dev.caravan.ingest.Receipt;
+import dev.caravan.clean.GeoCleaner;
+import dev.caravan.clean.PinCleaner;
+import dev.caravan.clean.UserCleaner;
+import dev.caravan.kafka.CommitBatch;
 import dev.caravan.kafka.CommitOffset;
+import dev.caravan.kafka.DeadLetters;
+import dev.caravan.sink.mongo.MongoBulkWriter;
+import dev.caravan.sink.mongo.MongoSpecs;
+import dev.caravan.sink.mongo.MongoWrites;
+import dev.caravan.sink.mongo.RecordParser;
+import dev.caravan.sink.mongo.SinkBatchStrategy;
+import dev.caravan.sink.mongo.SinkFailure;
+import dev.caravan.sink.mongo.UnwrapRecord;
 import dev.caravan.kafka.KafkaPublisher;
 import dev.caravan.sink.lake.LakeBucket;
 import dev.caravan.sink.lake.LakeKeys;
@@ -118,13 +130,30 @@ public final class CaravanConfiguration implements CamelConfiguration {
                 settings.getInt("caravan.ingest.retry-after-seconds", 5));
         registry.bind("kafkaPublisher", publisher);
 
+        // the MongoDB sink: cleaning beans, collection specs, bulk writer, dead letters, batch commits
+        java.util.Set<String> placeholders = java.util.Set.of(settings.get("caravan.clean.placeholders", "")
+                .split("\\s*\\|\\s*"));
+        registry.bind("pinCleaner", new PinCleaner(placeholders));
+        registry.bind("geoCleaner", new GeoCleaner());
+        registry.bind("userCleaner", new UserCleaner(placeholders));
+        registry.bind("sinkRecordParser", new RecordParser());
+        registry.bind("mongoWrites", new MongoWrites(MongoSpecs.load(context)));
+        registry.bind("unwrapRecord", new UnwrapRecord());
+        registry.bind("sinkBatchStrategy", new SinkBatchStrategy());
+        registry.bind("sinkFailure", new SinkFailure());
+        registry.bind("mongoBulkWriter", new MongoBulkWriter(mongo, c.mongoDatabase()));
+        DeadLetters deadLetters = new DeadLetters(c.kafkaBrokers(), settings.get("caravan.dlq.suffix", ".dlq"),
+                Duration.ofMillis(settings.getInt("caravan.ingest.timeout-ms", 10_000)));
+        registry.bind("deadLetters", deadLetters);
+        registry.bind("commitBatch", new CommitBatch());
+
         int healthTimeout = settings.getInt("caravan.health.timeout-ms", 5_000);
         KafkaHealthCheck kafkaHealth = new KafkaHealthCheck(c.kafkaBrokers(), healthTimeout);
         registry.bind("kafkaHealthCheck", kafkaHealth);
         registry.bind("mongoHealthCheck", new MongoHealthCheck(mongo, c.mongoDatabase()));
         registry.bind("s3HealthCheck", new S3HealthCheck(bucket));
         // clients close with the context, before the embedded servers they talk to
-        context.addService(new ClosingService(publisher, kafkaHealth, mongo, s3), true, false);
+        context.addService(new ClosingService(publisher, deadLetters, kafkaHealth, mongo, s3), true, false);
     }
 
     private static String hostName() {

@@ -37,10 +37,12 @@ class ConfigLintTest {
         Map<String, String> documented = documentedKeys();
         List<String> missing = new ArrayList<>();
         for (Path file : routeFiles()) {
+            Set<String> templateParameters = templateParameters(load(file));
             Matcher m = PLACEHOLDER.matcher(Files.readString(file));
             while (m.find()) {
                 String key = m.group(1);
-                if (key.startsWith("?") || key.startsWith("env:") || key.startsWith("sys:")) {
+                if (key.startsWith("?") || key.startsWith("env:") || key.startsWith("sys:")
+                        || templateParameters.contains(key)) {
                     continue;
                 }
                 if (!documented.containsKey(key.split(":", 2)[0])) {
@@ -97,7 +99,7 @@ class ConfigLintTest {
                 for (Map.Entry<?, ?> e : entry.entrySet()) {
                     Map<?, ?> body = (Map<?, ?>) e.getValue();
                     String kind = e.getKey().toString();
-                    Object id = body.get("id");
+                    Object id = body.get("id") != null ? body.get("id") : body.get("routeId");
                     if (id == null) {
                         problems.add(file + ": a " + kind + " without id");
                     } else {
@@ -160,6 +162,20 @@ class ConfigLintTest {
         } else if (node instanceof List<?> list) {
             list.forEach(o -> collectLiteralSecrets(file, o, out));
         }
+    }
+
+    /** Names of route template parameters declared in a file: {{name}} there is the template's, not a property. */
+    private static Set<String> templateParameters(Object yaml) {
+        Set<String> names = new java.util.HashSet<>();
+        for (Object item : (Iterable<?>) yaml) {
+            Object template = ((Map<?, ?>) item).get("routeTemplate");
+            if (template instanceof Map<?, ?> t && t.get("parameters") instanceof List<?> params) {
+                for (Object p : params) {
+                    names.add(String.valueOf(((Map<?, ?>) p).get("name")));
+                }
+            }
+        }
+        return names;
     }
 
     private static Object load(Path file) throws IOException {

@@ -1,0 +1,107 @@
+package dev.caravan.kafka;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import dev.caravan.sink.mongo.DeadLetter;
+import dev.caravan.sink.mongo.SinkBatch;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends records that cannot be stored to {@code <topic>.dlq}: the original key and bytes, plus headers saying what
+ * failed, where and when. Returns only once Kafka acknowledged them, so the batch's offsets can be committed after.
+ */
+public final class DeadLetters implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DeadLetters.class);
+
+    private final Producer<byte[], byte[]> producer;
+    private final String suffix;
+    private final Duration timeout;
+
+    public DeadLetters(String brokers, String suffix, Duration timeout) {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        p.put(ProducerConfig.CLIENT_ID_CONFIG, "caravan-dead-letters");
+        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) timeout.toMillis());
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        this.producer = new KafkaProducer<>(p);
+        this.suffix = suffix;
+        this.timeout = timeout;
+    }
+
+    public String topicFor(String topic) {
+        return topic + suffix;
+    }
+
+    public SinkBatch publish(SinkBatch batch) throws Exception {
+        List<DeadLetter> letters = batch.deadLetters();
+        if (letters.isEmpty()) {
+            return batch;
+        }
+        List<Future<RecordMetadata>> sent = new ArrayList<>(letters.size());
+        String now = Instant.now().toString();
+        for (DeadLetter d : letters) {
+            RecordHeaders h = new RecordHeaders();
+            d.source().headers().forEach((k, v) -> {
+                if (!k.startsWith("caravan.")) {
+                    h.add(k, v);
+                }
+            });
+            int attempts = attempts(d.source().headers()) + 1;
+            put(h, "caravan.error.class", d.errorClass());
+            put(h, "caravan.error.message", d.message());
+            put(h, "caravan.error.stage", d.stage());
+            put(h, "caravan.source.topic", d.source().topic());
+            put(h, "caravan.source.partition", String.valueOf(d.source().partition()));
+            put(h, "caravan.source.offset", String.valueOf(d.source().offset()));
+            put(h, "caravan.attempts", String.valueOf(attempts));
+            put(h, "caravan.failed.at", now);
+            sent.add(producer.send(new ProducerRecord<>(topicFor(d.source().topic()), null, d.source().key(),
+                    d.source().value(), h)));
+            LOG.warn("Dead-lettered {}/{}@{} at stage {}: {}", d.source().topic(), d.source().partition(),
+                    d.source().offset(), d.stage(), d.message());
+        }
+        for (Future<RecordMetadata> f : sent) {
+            f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        }
+        return batch;
+    }
+
+    static int attempts(Map<String, byte[]> headers) {
+        byte[] v = headers.get("caravan.attempts");
+        try {
+            return v == null ? 0 : Integer.parseInt(new String(v, StandardCharsets.UTF_8).trim());
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    private static void put(RecordHeaders h, String key, String value) {
+        h.remove(key);
+        h.add(key, (value == null ? "" : value).getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Override
+    public void close() {
+        producer.close(Duration.ofSeconds(5));
+    }
+}

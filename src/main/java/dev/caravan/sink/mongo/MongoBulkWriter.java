@@ -1,0 +1,143 @@
+package dev.caravan.sink.mongo;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import com.mongodb.MongoBulkWriteException;
+import com.mongodb.MongoException;
+import com.mongodb.bulk.BulkWriteError;
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.model.BulkWriteOptions;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.IndexOptions;
+import com.mongodb.client.model.Indexes;
+import com.mongodb.client.model.ReplaceOneModel;
+import com.mongodb.client.model.ReplaceOptions;
+import com.mongodb.client.model.UpdateOneModel;
+import com.mongodb.client.model.UpdateOptions;
+import com.mongodb.client.model.WriteModel;
+import org.bson.Document;
+import org.bson.conversions.Bson;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes a batch as one unordered bulkWrite of upserts per collection, keyed by business key. MongoDB refusing a
+ * record for its data makes a dead letter; MongoDB not answering fails the whole batch with
+ * {@link MongoUnavailableException}, which the route retries with backoff before any offset is committed.
+ */
+public final class MongoBulkWriter {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MongoBulkWriter.class);
+    private static final int DUPLICATE_KEY = 11000;
+
+    private final MongoClient client;
+    private final String database;
+    private final Set<String> indexed = ConcurrentHashMap.newKeySet();
+
+    public MongoBulkWriter(MongoClient client, String database) {
+        this.client = client;
+        this.database = database;
+    }
+
+    public SinkBatch write(SinkBatch batch) {
+        batch.startWriteAttempt();
+        // the last record of a key wins: keys map to one partition, so batch order is offset order per key
+        Map<String, LinkedHashMap<Document, PendingWrite>> byCollection = new LinkedHashMap<>();
+        for (PendingWrite w : batch.writes()) {
+            byCollection.computeIfAbsent(w.collection().name(), c -> new LinkedHashMap<>()).remove(w.filter());
+            byCollection.get(w.collection().name()).put(w.filter(), w);
+        }
+        for (Map.Entry<String, LinkedHashMap<Document, PendingWrite>> e : byCollection.entrySet()) {
+            List<PendingWrite> writes = new ArrayList<>(e.getValue().values());
+            ensureIndexes(writes.get(0).collection());
+            List<PendingWrite> raced = bulk(batch, e.getKey(), writes);
+            if (!raced.isEmpty()) {
+                // another writer inserted the same key between our filter and insert: once more finds it
+                List<PendingWrite> again = bulk(batch, e.getKey(), raced);
+                for (PendingWrite w : again) {
+                    batch.addWriteFailure(new DeadLetter(w.source(), "write", MongoBulkWriteException.class.getName(),
+                            "duplicate key after retry: " + w.filter().toJson()));
+                }
+            }
+        }
+        return batch;
+    }
+
+    /** Returns the writes that lost an insert race on the unique key. */
+    private List<PendingWrite> bulk(SinkBatch batch, String collectionName, List<PendingWrite> writes) {
+        MongoCollection<Document> collection = client.getDatabase(database).getCollection(collectionName);
+        List<WriteModel<Document>> models = new ArrayList<>(writes.size());
+        for (PendingWrite w : writes) {
+            models.add(model(w));
+        }
+        List<PendingWrite> raced = new ArrayList<>();
+        try {
+            collection.bulkWrite(models, new BulkWriteOptions().ordered(false));
+        } catch (MongoBulkWriteException e) {
+            if (e.getWriteConcernError() != null) {
+                throw new MongoUnavailableException("write concern not satisfied on " + collectionName, e);
+            }
+            int stale = 0;
+            for (BulkWriteError error : e.getWriteErrors()) {
+                PendingWrite w = writes.get(error.getIndex());
+                if (error.getCode() == DUPLICATE_KEY && w.collection().guarded()) {
+                    stale++; // the stored document is newer: the guard filter did not match, the insert collided
+                } else if (error.getCode() == DUPLICATE_KEY) {
+                    raced.add(w);
+                } else {
+                    batch.addWriteFailure(new DeadLetter(w.source(), "write", "MongoWriteError",
+                            "MongoDB refused the document (code " + error.getCode() + "): " + error.getMessage()));
+                }
+            }
+            batch.countStale(stale);
+        } catch (MongoException e) {
+            throw new MongoUnavailableException("MongoDB did not take the batch for " + collectionName + ": "
+                    + e.getClass().getSimpleName(), e);
+        }
+        return raced;
+    }
+
+    private static WriteModel<Document> model(PendingWrite w) {
+        CollectionSpec spec = w.collection();
+        Bson filter = w.filter();
+        if (spec.guarded()) {
+            Object version = w.document().get(spec.newerField());
+            if (version != null) {
+                filter = Filters.and(w.filter(), Filters.or(Filters.lt(spec.newerField(), version),
+                        Filters.exists(spec.newerField(), false)));
+            }
+        }
+        if (spec.mode() == CollectionSpec.Mode.MERGE) {
+            return new UpdateOneModel<>(filter, new Document("$set", w.document()), new UpdateOptions().upsert(true));
+        }
+        return new ReplaceOneModel<>(filter, w.document(), new ReplaceOptions().upsert(true));
+    }
+
+    /** The unique index on the business key (and a 2dsphere index on GeoJSON coordinates), once per collection. */
+    private void ensureIndexes(CollectionSpec spec) {
+        if (indexed.contains(spec.name())) {
+            return;
+        }
+        MongoCollection<Document> c = client.getDatabase(database).getCollection(spec.name());
+        try {
+            c.createIndex(Indexes.ascending(spec.keyFields()), new IndexOptions().unique(true).name("business_key"));
+        } catch (MongoException e) {
+            throw new MongoUnavailableException("cannot create the unique index of " + spec.name(), e);
+        }
+        if (spec.type().equals("geo")) {
+            try {
+                c.createIndex(Indexes.geo2dsphere("coordinates"));
+            } catch (MongoException e) {
+                // the embedded server has no 2dsphere indexes; a real MongoDB does
+                LOG.warn("No 2dsphere index on {}.coordinates: {}", spec.name(), e.getMessage());
+            }
+        }
+        indexed.add(spec.name());
+    }
+}

@@ -1,0 +1,62 @@
+package dev.caravan.sink.mongo;
+
+import java.io.IOException;
+import java.util.Iterator;
+import java.util.Map;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * Record bytes from Kafka into a field map, and the check that field names are safe for MongoDB: a name starting
+ * with $ (an operator) or containing . (a path) is rejected to the dead-letter topic, never escaped or stored.
+ */
+public final class RecordParser {
+
+    private static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).build()).build())
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+    /** Parse stage: bytes to a map; anything but one JSON object fails. */
+    public Map<String, Object> parse(byte[] value) throws IOException {
+        if (value == null || value.length == 0) {
+            throw new IOException("the record has no value");
+        }
+        JsonNode node = JSON.readTree(value);
+        if (node == null || !node.isObject()) {
+            throw new IOException("the record is not a JSON object");
+        }
+        return JSON.convertValue(node, new TypeReference<Map<String, Object>>() { });
+    }
+
+    /** Validate stage: rejects $-prefixed and dotted field names anywhere in the record. */
+    public Map<String, Object> checkFieldNames(Map<String, Object> record) {
+        check(record, "");
+        return record;
+    }
+
+    private static void check(Object value, String path) {
+        if (value instanceof Map<?, ?> map) {
+            for (Iterator<? extends Map.Entry<?, ?>> it = map.entrySet().iterator(); it.hasNext();) {
+                Map.Entry<?, ?> e = it.next();
+                String name = String.valueOf(e.getKey());
+                if (name.startsWith("$") || name.contains(".") || name.indexOf('\0') >= 0) {
+                    throw new IllegalArgumentException("field name '" + name + "' at " + (path.isEmpty() ? "/" : path)
+                            + " is not allowed: MongoDB reads $ as an operator and . as a path");
+                }
+                check(e.getValue(), path + "/" + name);
+            }
+        } else if (value instanceof Iterable<?> list) {
+            int i = 0;
+            for (Object o : list) {
+                check(o, path + "/" + i++);
+            }
+        }
+    }
+}
