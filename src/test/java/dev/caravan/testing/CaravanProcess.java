@@ -1,0 +1,126 @@
+package dev.caravan.testing;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** The packaged jar run as its own process, the way a user runs it; its output collected line by line. */
+public final class CaravanProcess implements AutoCloseable {
+
+    private static final Path JAR = Path.of("target/caravan.jar").toAbsolutePath();
+
+    private final Process process;
+    private final List<String> stdout = Collections.synchronizedList(new ArrayList<>());
+    private final List<String> stderr = Collections.synchronizedList(new ArrayList<>());
+    private final List<Thread> pumps = new ArrayList<>();
+
+    private CaravanProcess(Process process) {
+        this.process = process;
+        pump(process.getInputStream(), stdout, "stdout");
+        pump(process.getErrorStream(), stderr, "stderr");
+    }
+
+    /** {@code java [jvmArgs] -jar target/caravan.jar} in {@code workDir}, with only {@code env} of Caravan's variables. */
+    public static CaravanProcess start(Path workDir, Map<String, String> env, String... jvmArgs) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(List.of(jvmArgs));
+        command.addAll(List.of("-jar", JAR.toString()));
+        ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile());
+        pb.environment().keySet().removeIf(k -> k.startsWith("CARAVAN_") || k.matches("KAFKA_BROKERS|MONGODB_.*|S3_.*"));
+        pb.environment().putAll(env);
+        return new CaravanProcess(pb.start());
+    }
+
+    public CaravanProcess awaitReady() {
+        await("banner").atMost(Duration.ofSeconds(120)).until(() -> {
+            if (!process.isAlive() && !stdout().contains("Caravan is ready")) {
+                throw new AssertionError("Caravan exited with " + process.exitValue() + ":\n" + stdout() + "\n" + stderr());
+            }
+            return stdout().contains("Caravan is ready");
+        });
+        return this;
+    }
+
+    public Process process() {
+        return process;
+    }
+
+    public String stdout() {
+        synchronized (stdout) {
+            return String.join("\n", stdout);
+        }
+    }
+
+    public List<String> stderrLines() {
+        synchronized (stderr) {
+            return List.copyOf(stderr);
+        }
+    }
+
+    public String stderr() {
+        return String.join("\n", stderrLines());
+    }
+
+    /** The address a banner line shows, e.g. banner("MongoDB") -> mongodb://127.0.0.1:27017. */
+    public String banner(String label) {
+        return stdout().lines().filter(l -> l.strip().startsWith(label + " ")).findFirst().orElseThrow()
+                .strip().substring(label.length()).strip().split("\\s+")[0];
+    }
+
+    /** SIGTERM; Process.destroy() would also close our end of its stdout and we would miss the shutdown log. */
+    public void terminate() {
+        process.toHandle().destroy();
+    }
+
+    /** SIGKILL: no shutdown hook, no flush, no commit. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+    }
+
+    public boolean waitFor(Duration timeout) throws InterruptedException {
+        return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Waits until everything the process wrote has been read. */
+    public void awaitOutputClosed() throws InterruptedException {
+        for (Thread t : pumps) {
+            t.join(10_000);
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process.isAlive()) {
+            kill();
+        }
+    }
+
+    private void pump(InputStream in, List<String> sink, String name) {
+        Thread t = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                    sink.add(line);
+                    System.out.println("[jar " + name + "] " + line);
+                }
+            } catch (IOException ignored) {
+                // the process ended
+            }
+        }, "jar-" + name);
+        t.setDaemon(true);
+        t.start();
+        pumps.add(t);
+    }
+}
