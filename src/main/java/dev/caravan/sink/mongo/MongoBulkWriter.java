@@ -47,11 +47,17 @@ public final class MongoBulkWriter {
 
     public SinkBatch write(SinkBatch batch) {
         batch.startWriteAttempt();
-        // the last record of a key wins: keys map to one partition, so batch order is offset order per key
+        // one write per key: the newest by the guard field, else the last (a key maps to one partition, so batch
+        // order is offset order per key)
         Map<String, LinkedHashMap<Document, PendingWrite>> byCollection = new LinkedHashMap<>();
         for (PendingWrite w : batch.writes()) {
-            byCollection.computeIfAbsent(w.collection().name(), c -> new LinkedHashMap<>()).remove(w.filter());
-            byCollection.get(w.collection().name()).put(w.filter(), w);
+            LinkedHashMap<Document, PendingWrite> writes =
+                    byCollection.computeIfAbsent(w.collection().name(), c -> new LinkedHashMap<>());
+            PendingWrite earlier = writes.get(w.filter());
+            if (earlier == null || !olderThan(w, earlier)) {
+                writes.remove(w.filter());
+                writes.put(w.filter(), w);
+            }
         }
         for (Map.Entry<String, LinkedHashMap<Document, PendingWrite>> e : byCollection.entrySet()) {
             List<PendingWrite> writes = new ArrayList<>(e.getValue().values());
@@ -67,6 +73,26 @@ public final class MongoBulkWriter {
             }
         }
         return batch;
+    }
+
+    /** True when both carry the guard field and {@code w}'s is smaller: {@code w} must not replace {@code other}. */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    static boolean olderThan(PendingWrite w, PendingWrite other) {
+        if (!w.collection().guarded()) {
+            return false;
+        }
+        Object mine = w.document().get(w.collection().newerField());
+        Object theirs = other.document().get(w.collection().newerField());
+        if (mine == null || theirs == null) {
+            return false;
+        }
+        if (mine instanceof Number a && theirs instanceof Number b) {
+            return a.doubleValue() < b.doubleValue();
+        }
+        if (mine instanceof Comparable a && mine.getClass().isInstance(theirs)) {
+            return a.compareTo(theirs) < 0;
+        }
+        return false;
     }
 
     /** Returns the writes that lost an insert race on the unique key. */

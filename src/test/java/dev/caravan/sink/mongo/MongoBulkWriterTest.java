@@ -1,0 +1,93 @@
+package dev.caravan.sink.mongo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Map;
+
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import de.bwaldvogel.mongo.MongoServer;
+import de.bwaldvogel.mongo.backend.h2.H2Backend;
+import org.bson.Document;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Bulk upserts against a real MongoDB wire-protocol server: one document per key, newest version kept. */
+class MongoBulkWriterTest {
+
+    private final CollectionSpec guarded = new CollectionSpec("users", "users", List.of("ind"),
+            CollectionSpec.Mode.REPLACE, "version");
+    private MongoServer server;
+    private MongoClient client;
+    private MongoBulkWriter writer;
+    private long offset;
+
+    @BeforeEach
+    void start() {
+        server = new MongoServer(H2Backend.inMemory());
+        client = MongoClients.create(server.bindAndGetConnectionString());
+        writer = new MongoBulkWriter(client, "caravan");
+    }
+
+    @AfterEach
+    void stop() {
+        client.close();
+        server.shutdownNow();
+    }
+
+    @Test
+    void withinABatchTheNewestVersionOfAKeyWinsWhateverItsPosition() {
+        writer.write(batch(user(1, 3), user(1, 1), user(2, 1), user(2, 2)));
+
+        assertThat(versions()).containsExactlyInAnyOrderEntriesOf(Map.of(1L, 3L, 2L, 2L));
+    }
+
+    @Test
+    void acrossBatchesAnOlderVersionIsSkippedAndCountedStale() {
+        writer.write(batch(user(1, 3)));
+        SinkBatch later = writer.write(batch(user(1, 2), user(3, 1)));
+
+        assertThat(later.stale()).isEqualTo(1);
+        assertThat(later.deadLetters()).isEmpty();
+        assertThat(versions()).containsExactlyInAnyOrderEntriesOf(Map.of(1L, 3L, 3L, 1L));
+    }
+
+    @Test
+    void mergeModeSetsOnlyTheRecordsFields() {
+        CollectionSpec merge = new CollectionSpec("users", "users", List.of("ind"), CollectionSpec.Mode.MERGE, null);
+        writer.write(batch(new PendingWrite(merge, new Document("ind", 9L),
+                new Document("ind", 9L).append("a", 1), source())));
+        writer.write(batch(new PendingWrite(merge, new Document("ind", 9L),
+                new Document("ind", 9L).append("b", 2), source())));
+
+        Document stored = client.getDatabase("caravan").getCollection("users").find().first();
+        assertThat(stored).containsEntry("a", 1).containsEntry("b", 2);
+    }
+
+    private Map<Long, Long> versions() {
+        Map<Long, Long> out = new java.util.HashMap<>();
+        for (Document d : client.getDatabase("caravan").getCollection("users").find()) {
+            out.put(((Number) d.get("ind")).longValue(), ((Number) d.get("version")).longValue());
+        }
+        return out;
+    }
+
+    private PendingWrite user(long ind, long version) {
+        return new PendingWrite(guarded, new Document("ind", ind),
+                new Document("ind", ind).append("version", version), source());
+    }
+
+    private SourceRecord source() {
+        return new SourceRecord("caravan.users", 0, offset++, null, new byte[0], Map.of());
+    }
+
+    private static SinkBatch batch(PendingWrite... writes) {
+        SinkBatch b = new SinkBatch();
+        for (PendingWrite w : writes) {
+            b.add(w);
+        }
+        return b;
+    }
+}
