@@ -2,6 +2,7 @@ package dev.caravan;
 
 import java.util.Map;
 
+import dev.caravan.cli.RedriveCommand;
 import dev.caravan.config.CaravanConfiguration;
 import dev.caravan.config.HttpServerSetup;
 import dev.caravan.config.RoutesSetup;
@@ -15,7 +16,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code java -jar caravan.jar}: camel-main with Caravan's configuration, routes from routes/ and a start-up banner.
- * {@code java -jar caravan.jar emulate ...}: the posting emulator instead.
+ * {@code java -jar caravan.jar emulate ...}: the posting emulator; {@code redrive TOPIC}: re-send dead letters.
  */
 public final class Caravan {
 
@@ -31,6 +32,9 @@ public final class Caravan {
     public static void main(String[] args) {
         if (args.length > 0 && args[0].equals("emulate")) {
             System.exit(PostingEmulator.run(java.util.Arrays.copyOfRange(args, 1, args.length), System.out));
+        }
+        if (args.length > 0 && args[0].equals("redrive")) {
+            System.exit(RedriveCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length), System.out));
         }
         Main main = create(Map.of());
         try {

@@ -120,6 +120,33 @@ class MongoSinkIT {
                 .isEqualTo("V3 X");
     }
 
+    @Test
+    void redriveSendsEachDeadLetterBackToItsTopicOnce() throws Exception {
+        try (RecordProducer producer = new RecordProducer(app.connections().kafkaBrokers())) {
+            producer.send("caravan.users", "r1", "{broken").send("caravan.users", "r2", "[\"not an object\"]").flush();
+        }
+        String brokers = app.connections().kafkaBrokers();
+        await().atMost(Duration.ofSeconds(30)).until(() -> TopicReader.readAll(brokers, "caravan.users.dlq").size() == 2);
+
+        var first = new java.io.ByteArrayOutputStream();
+        int code = dev.caravan.cli.RedriveCommand.run(new String[] {"caravan.users", "--url", app.http("").toString()},
+                new java.io.PrintStream(first, true, StandardCharsets.UTF_8));
+
+        assertThat(code).as(first.toString()).isZero();
+        assertThat(first.toString()).contains("\"redriven\":2");
+        // still broken, so they come back, as their second attempt
+        List<ConsumerRecord<String, String>> dlq = await().atMost(Duration.ofSeconds(30)).until(
+                () -> TopicReader.readAll(brokers, "caravan.users.dlq"), l -> l.size() == 4);
+        assertThat(dlq).extracting(r -> header(r, "caravan.attempts")).containsExactlyInAnyOrder("1", "1", "2", "2");
+        assertThat(dlq).filteredOn(r -> "2".equals(header(r, "caravan.attempts"))).extracting(ConsumerRecord::value)
+                .containsExactlyInAnyOrder("{broken", "[\"not an object\"]");
+        // a second redrive sends only what arrived since the first
+        var second = app.post("/api/v1/dlq/caravan.users/redrive", "application/json", "");
+        assertThat(second.statusCode()).isEqualTo(200);
+        assertThat(second.body()).contains("\"redriven\":2");
+        assertThat(app.post("/api/v1/dlq/nowhere/redrive", "application/json", "").statusCode()).isEqualTo(404);
+    }
+
     private static Document awaitOne(String collection, org.bson.conversions.Bson filter) {
         MongoCollection<Document> c = app.mongo().getCollection(collection);
         return await(collection).atMost(Duration.ofSeconds(60)).until(() -> c.find(filter).first(), d -> d != null);

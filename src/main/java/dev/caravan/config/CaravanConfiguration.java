@@ -37,6 +37,7 @@ import dev.caravan.sink.mongo.SinkBatchStrategy;
 import dev.caravan.sink.mongo.SinkFailure;
 import dev.caravan.sink.mongo.UnwrapRecord;
 import dev.caravan.kafka.KafkaPublisher;
+import dev.caravan.kafka.Redrive;
 import dev.caravan.sink.lake.LakeBucket;
 import dev.caravan.sink.lake.LakeKeys;
 import dev.caravan.sink.mongo.RecordDocument;
@@ -146,6 +147,9 @@ public final class CaravanConfiguration implements CamelConfiguration {
                 Duration.ofMillis(settings.getInt("caravan.ingest.timeout-ms", 10_000)));
         registry.bind("deadLetters", deadLetters);
         registry.bind("commitBatch", new CommitBatch());
+        registry.bind("redrive", new Redrive(c.kafkaBrokers(), settings.get("caravan.dlq.suffix", ".dlq"),
+                settings.get("caravan.dlq.redrive-group", "caravan-redrive"),
+                Duration.ofMillis(settings.getInt("caravan.ingest.timeout-ms", 10_000))));
 
         int healthTimeout = settings.getInt("caravan.health.timeout-ms", 5_000);
         KafkaHealthCheck kafkaHealth = new KafkaHealthCheck(c.kafkaBrokers(), healthTimeout);

@@ -1,0 +1,158 @@
+package dev.caravan.kafka;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import dev.caravan.ingest.ProblemException;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends the records of a dead-letter topic back to their original topic, after a fix, once each: the redrive
+ * consumer group's offsets on the dead-letter topic are committed only after the re-sent records are acknowledged,
+ * so a second redrive sends only what arrived since.
+ */
+public final class Redrive {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Redrive.class);
+
+    private final String brokers;
+    private final String suffix;
+    private final String group;
+    private final Duration timeout;
+    private final Map<String, Object> locks = new ConcurrentHashMap<>();
+
+    public Redrive(String brokers, String suffix, String group, Duration timeout) {
+        this.brokers = brokers;
+        this.suffix = suffix;
+        this.group = group;
+        this.timeout = timeout;
+    }
+
+    public Map<String, Object> redrive(String topic) throws Exception {
+        if (topic == null || topic.isBlank() || topic.endsWith(suffix)) {
+            throw new ProblemException(400, "Bad Request", "name the original topic (caravan.geo), not its dead-letter "
+                    + "topic");
+        }
+        synchronized (locks.computeIfAbsent(topic, t -> new Object())) {
+            return redriveLocked(topic);
+        }
+    }
+
+    private Map<String, Object> redriveLocked(String topic) throws Exception {
+        String dlq = topic + suffix;
+        int sent = 0;
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProps());
+                KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProps())) {
+            List<PartitionInfo> infos = consumer.listTopics(timeout).get(dlq);
+            if (infos == null) {
+                throw new ProblemException(404, "Not Found", "there is no dead-letter topic " + dlq);
+            }
+            List<TopicPartition> partitions = infos.stream().map(i -> new TopicPartition(dlq, i.partition())).toList();
+            consumer.assign(partitions);
+            Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(new java.util.HashSet<>(partitions), timeout);
+            for (TopicPartition tp : partitions) {
+                OffsetAndMetadata at = committed.get(tp);
+                if (at == null) {
+                    consumer.seekToBeginning(List.of(tp));
+                } else {
+                    consumer.seek(tp, at.offset());
+                }
+            }
+            // what is there now; letters that arrive during the redrive wait for the next one
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, timeout);
+            Map<TopicPartition, OffsetAndMetadata> done = new HashMap<>();
+            List<Future<RecordMetadata>> acks = new ArrayList<>();
+            long deadline = System.nanoTime() + timeout.toNanos() * 6;
+            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
+                if (System.nanoTime() > deadline) {
+                    throw new ProblemException(503, "Service Unavailable", "the dead-letter topic could not be read "
+                            + "to its end in time; what was re-sent is committed, retry for the rest");
+                }
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+                    if (r.offset() >= end.get(new TopicPartition(r.topic(), r.partition()))) {
+                        continue;
+                    }
+                    String target = header(r, "caravan.source.topic", topic);
+                    RecordHeaders headers = new RecordHeaders();
+                    for (Header h : r.headers()) {
+                        if (!h.key().startsWith("caravan.") || h.key().equals("caravan.attempts")) {
+                            headers.add(h);
+                        }
+                    }
+                    headers.add("caravan.redriven.from", (r.topic() + "/" + r.partition() + "@" + r.offset())
+                            .getBytes(StandardCharsets.UTF_8));
+                    headers.add("caravan.redriven.at", Instant.now().toString().getBytes(StandardCharsets.UTF_8));
+                    acks.add(producer.send(new ProducerRecord<>(target, null, r.key(), r.value(), headers)));
+                    done.put(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1));
+                    sent++;
+                }
+            }
+            producer.flush();
+            for (Future<RecordMetadata> f : acks) {
+                f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            }
+            if (!done.isEmpty()) {
+                consumer.commitSync(done, timeout);
+            }
+        }
+        LOG.info("Redrove {} record(s) from {}{} to {}", sent, topic, suffix, topic);
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("topic", topic);
+        answer.put("deadLetterTopic", dlq);
+        answer.put("redriven", sent);
+        return answer;
+    }
+
+    private static String header(ConsumerRecord<byte[], byte[]> r, String name, String fallback) {
+        Header h = r.headers().lastHeader(name);
+        return h == null ? fallback : new String(h.value(), StandardCharsets.UTF_8);
+    }
+
+    private Properties consumerProps() {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        return p;
+    }
+
+    private Properties producerProps() {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) timeout.toMillis());
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        return p;
+    }
+}
