@@ -15,6 +15,7 @@ import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.BulkWriteOptions;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.IndexOptions;
+import com.mongodb.client.model.Projections;
 import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.ReplaceOneModel;
 import com.mongodb.client.model.ReplaceOptions;
@@ -62,6 +63,10 @@ public final class MongoBulkWriter {
         for (Map.Entry<String, LinkedHashMap<Document, PendingWrite>> e : byCollection.entrySet()) {
             List<PendingWrite> writes = new ArrayList<>(e.getValue().values());
             ensureIndexes(writes.get(0).collection());
+            writes = dropStale(batch, e.getKey(), writes);
+            if (writes.isEmpty()) {
+                continue;
+            }
             List<PendingWrite> raced = bulk(batch, e.getKey(), writes);
             if (!raced.isEmpty()) {
                 // another writer inserted the same key between our filter and insert: once more finds it
@@ -73,6 +78,62 @@ public final class MongoBulkWriter {
             }
         }
         return batch;
+    }
+
+    /**
+     * For a guarded collection with a single-field key, reads the stored versions of the batch's keys (one indexed $in
+     * query) and drops the writes that are not newer, so the remaining upserts need only the plain key filter: a
+     * conditional filter makes the embedded server scan the collection on every upsert. A write racing this read
+     * (two consumers of one partition during a rebalance) can still win; compound keys keep the conditional filter.
+     */
+    private List<PendingWrite> dropStale(SinkBatch batch, String collectionName, List<PendingWrite> writes) {
+        CollectionSpec spec = writes.get(0).collection();
+        if (!spec.guarded() || spec.keyFields().size() != 1) {
+            return writes;
+        }
+        String keyField = spec.keyFields().get(0);
+        List<Object> keys = new ArrayList<>(writes.size());
+        for (PendingWrite w : writes) {
+            keys.add(w.filter().get(keyField));
+        }
+        Map<Object, Object> stored = new java.util.HashMap<>();
+        try {
+            for (Document d : client.getDatabase(database).getCollection(collectionName)
+                    .find(Filters.in(keyField, keys)).projection(Projections.include(keyField, spec.newerField()))) {
+                stored.put(normalise(d.get(keyField)), d.get(spec.newerField()));
+            }
+        } catch (MongoException e) {
+            throw new MongoUnavailableException("MongoDB did not answer for " + collectionName, e);
+        }
+        List<PendingWrite> newer = new ArrayList<>(writes.size());
+        int stale = 0;
+        for (PendingWrite w : writes) {
+            Object storedVersion = stored.get(normalise(w.filter().get(keyField)));
+            Object version = w.document().get(spec.newerField());
+            if (storedVersion != null && version != null && compare(version, storedVersion) <= 0) {
+                stale++;
+            } else {
+                newer.add(new PendingWrite(new CollectionSpec(spec.type(), spec.name(), spec.keyFields(), spec.mode(),
+                        null), w.filter(), w.document(), w.source()));
+            }
+        }
+        batch.countStale(stale);
+        return newer;
+    }
+
+    private static Object normalise(Object key) {
+        return key instanceof Number n && !(key instanceof Double) && !(key instanceof Float) ? n.longValue() : key;
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static int compare(Object a, Object b) {
+        if (a instanceof Number x && b instanceof Number y) {
+            return Double.compare(x.doubleValue(), y.doubleValue());
+        }
+        if (a instanceof Comparable c && a.getClass().isInstance(b)) {
+            return c.compareTo(b);
+        }
+        return 1; // not comparable: let the write through
     }
 
     /** True when both carry the guard field and {@code w}'s is smaller: {@code w} must not replace {@code other}. */
