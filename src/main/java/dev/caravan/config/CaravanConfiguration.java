@@ -20,6 +20,7 @@ import dev.caravan.ingest.RecordsParser;
 import dev.caravan.ingest.RestProxyErrors;
 import dev.caravan.ingest.RestProxyV2;
 import dev.caravan.ingest.StreamIngest;
+import dev.caravan.ingest.StreamDefinition;
 import dev.caravan.ingest.Streams;
 import dev.caravan.ingest.ProblemResponse;
 import dev.caravan.ingest.Receipt;
@@ -38,6 +39,7 @@ import dev.caravan.sink.mongo.SinkFailure;
 import dev.caravan.sink.mongo.UnwrapRecord;
 import dev.caravan.kafka.KafkaPublisher;
 import dev.caravan.kafka.Redrive;
+import dev.caravan.kafka.Topics;
 import dev.caravan.sink.lake.LakeBucket;
 import dev.caravan.sink.lake.LakeKeys;
 import dev.caravan.sink.mongo.RecordDocument;
@@ -130,6 +132,9 @@ public final class CaravanConfiguration implements CamelConfiguration {
                 settings.getInt("caravan.ingest.transaction-timeout-ms", 60_000),
                 settings.getInt("caravan.ingest.retry-after-seconds", 5));
         registry.bind("kafkaPublisher", publisher);
+        // stream topics exist before the first record, so no request pays for their creation
+        Topics.ensure(c.kafkaBrokers(), streams.all().stream().map(StreamDefinition::topic).toList(),
+                Duration.ofMillis(settings.getInt("caravan.ingest.timeout-ms", 10_000)));
 
         // the MongoDB sink: cleaning beans, collection specs, bulk writer, dead letters, batch commits
         java.util.Set<String> placeholders = java.util.Set.of(settings.get("caravan.clean.placeholders", "")

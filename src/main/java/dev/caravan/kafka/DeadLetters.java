@@ -6,25 +6,19 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import dev.caravan.sink.mongo.DeadLetter;
 import dev.caravan.sink.mongo.SinkBatch;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
@@ -59,36 +53,11 @@ public final class DeadLetters implements AutoCloseable {
         this.brokers = brokers;
     }
 
-    /**
-     * Creates a dead-letter topic the first time it is needed, with the cluster's default partitions and replication:
-     * where topics are not auto-created, a send to a missing topic would block the sink until it timed out.
-     */
+    /** Creates a dead-letter topic the first time it is needed (see {@link Topics}). */
     private void ensureTopic(String topic) {
-        if (knownTopics.contains(topic)) {
-            return;
+        if (!knownTopics.contains(topic) && Topics.ensure(brokers, List.of(topic), timeout)) {
+            knownTopics.add(topic);
         }
-        Properties p = new Properties();
-        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
-        // the admin client refuses an API timeout shorter than its request timeout
-        p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
-        p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
-        try (Admin admin = Admin.create(p)) {
-            admin.createTopics(List.of(new NewTopic(topic, Optional.empty(), Optional.empty())))
-                    .all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            LOG.info("Created dead-letter topic {}", topic);
-        } catch (ExecutionException e) {
-            if (!(e.getCause() instanceof TopicExistsException)) {
-                // no right to create topics, say: the send below tells whether the topic is there
-                LOG.warn("Could not create dead-letter topic {}: {}", topic, e.getCause().toString());
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return;
-        } catch (java.util.concurrent.TimeoutException e) {
-            LOG.warn("Could not create dead-letter topic {} in time", topic);
-            return;
-        }
-        knownTopics.add(topic);
     }
 
     public String topicFor(String topic) {
