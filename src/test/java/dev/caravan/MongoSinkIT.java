@@ -121,6 +121,29 @@ class MongoSinkIT {
     }
 
     @Test
+    void polledRecordsLandInTheirCollectionsAndALaterMatchUpdateWins() throws Exception {
+        String match = java.nio.file.Files.readString(Path.of("src/test/resources/fixtures/football-match.json"));
+        String earlier = match.replace("\"FINISHED\"", "\"IN_PLAY\"").replace("2024-06-02T20:20:55Z", "2023-08-11T19:30:00Z");
+        try (RecordProducer producer = new RecordProducer(app.connections().kafkaBrokers())) {
+            producer.send("caravan.bestsellers", "b", java.nio.file.Files.readString(
+                            Path.of("src/test/resources/fixtures/nyt-book.json")))
+                    .send("caravan.randomusers", "u", java.nio.file.Files.readString(
+                            Path.of("src/test/resources/fixtures/randomuser-result.json")))
+                    .send("caravan.matches", "435943", match)
+                    .send("caravan.matches", "435943", earlier)
+                    .flush();
+        }
+
+        assertThat(awaitOne("bestsellers", Filters.eq("book_key", "9780385548953")).get("rank")).isEqualTo(1L);
+        assertThat(awaitOne("randomusers", Filters.eq("uuid", "7a0eed16-9430-4d68-901f-c0d4c1c3bf00")))
+                .doesNotContainKey("password");
+        Document stored = awaitOne("matches", Filters.eq("match_id", 435943L));
+        assertThat(stored.get("status")).as("the later update wins over the earlier one sent after it")
+                .isEqualTo("FINISHED");
+        assertThat(app.mongo().getCollection("matches").countDocuments()).isEqualTo(1);
+    }
+
+    @Test
     void redriveSendsEachDeadLetterBackToItsTopicOnce() throws Exception {
         try (RecordProducer producer = new RecordProducer(app.connections().kafkaBrokers())) {
             producer.send("caravan.users", "r1", "{broken").send("caravan.users", "r2", "[\"not an object\"]").flush();

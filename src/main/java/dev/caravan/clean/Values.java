@@ -59,7 +59,7 @@ final class Values {
         throw new CleaningException(field + " must be a number, got " + describe(value));
     }
 
-    /** "2020-08-28 03:52:47" (taken as UTC) or ISO-8601 with an offset. */
+    /** "2020-08-28 03:52:47" (taken as UTC), ISO-8601 with an offset or Z, or with milliseconds ("...T10:00:00.000Z"). */
     static Date date(Object value, String field) {
         if (value instanceof String s) {
             String t = s.trim();
@@ -87,5 +87,18 @@ final class Values {
         String s = value.toString();
         return (value instanceof String ? "\"" : "") + (s.length() > 40 ? s.substring(0, 40) + "..." : s)
                 + (value instanceof String ? "\"" : "");
+    }
+
+    /** A nested object of a record, empty when absent; a value that is not an object is a cleaning error. */
+    @SuppressWarnings("unchecked")
+    static java.util.Map<String, Object> object(java.util.Map<String, Object> parent, String field) {
+        Object v = parent.get(field);
+        if (v == null) {
+            return java.util.Map.of();
+        }
+        if (v instanceof java.util.Map<?, ?> m) {
+            return (java.util.Map<String, Object>) m;
+        }
+        throw new CleaningException(field + " must be an object, got " + describe(v));
     }
 }
