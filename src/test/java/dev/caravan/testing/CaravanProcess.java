@@ -73,7 +73,7 @@ public final class CaravanProcess implements AutoCloseable {
         return String.join("\n", stderrLines());
     }
 
-    /** The address a banner line shows, e.g. banner("MongoDB") -> mongodb://127.0.0.1:27017. */
+    /** The address a banner line shows, e.g. banner("Kafka") is the bootstrap address in use. */
     public String banner(String label) {
         return stdout().lines().filter(l -> l.strip().startsWith(label + " ")).findFirst().orElseThrow()
                 .strip().substring(label.length()).strip().split("\\s+")[0];
