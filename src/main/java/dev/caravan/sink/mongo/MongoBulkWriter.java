@@ -15,6 +15,7 @@ import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.BulkWriteOptions;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.IndexOptions;
+import com.mongodb.client.model.InsertOneModel;
 import com.mongodb.client.model.Projections;
 import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.ReplaceOneModel;
@@ -63,14 +64,15 @@ public final class MongoBulkWriter {
         for (Map.Entry<String, LinkedHashMap<Document, PendingWrite>> e : byCollection.entrySet()) {
             List<PendingWrite> writes = new ArrayList<>(e.getValue().values());
             ensureIndexes(writes.get(0).collection());
-            writes = dropStale(batch, e.getKey(), writes);
+            java.util.Set<Document> absent = new java.util.HashSet<>();
+            writes = plan(batch, e.getKey(), writes, absent);
             if (writes.isEmpty()) {
                 continue;
             }
-            List<PendingWrite> raced = bulk(batch, e.getKey(), writes);
+            List<PendingWrite> raced = bulk(batch, e.getKey(), writes, absent);
             if (!raced.isEmpty()) {
-                // another writer inserted the same key between our filter and insert: once more finds it
-                List<PendingWrite> again = bulk(batch, e.getKey(), raced);
+                // another writer inserted the same key between our read and write: an upsert finds it now
+                List<PendingWrite> again = bulk(batch, e.getKey(), raced, java.util.Set.of());
                 for (PendingWrite w : again) {
                     batch.addWriteFailure(new DeadLetter(w.source(), "write", MongoBulkWriteException.class.getName(),
                             "duplicate key after retry: " + w.filter().toJson()));
@@ -81,14 +83,16 @@ public final class MongoBulkWriter {
     }
 
     /**
-     * For a guarded collection with a single-field key, reads the stored versions of the batch's keys (one indexed $in
-     * query) and drops the writes that are not newer, so the remaining upserts need only the plain key filter: a
-     * conditional filter makes the embedded server scan the collection on every upsert. A write racing this read
-     * (two consumers of one partition during a rebalance) can still win; compound keys keep the conditional filter.
+     * For a collection with a single-field key, reads which of the batch's keys are stored (one indexed $in query):
+     * absent keys are collected in {@code absent} (inserted, not upserted), and for a guarded collection the writes that
+     * are not newer than the stored version are dropped, so no write needs a conditional filter (which the embedded
+     * server answers by scanning the collection). A write racing this read (two consumers of one partition during a
+     * rebalance) can still win; compound keys keep upserts and the conditional filter.
      */
-    private List<PendingWrite> dropStale(SinkBatch batch, String collectionName, List<PendingWrite> writes) {
+    private List<PendingWrite> plan(SinkBatch batch, String collectionName, List<PendingWrite> writes,
+            java.util.Set<Document> absent) {
         CollectionSpec spec = writes.get(0).collection();
-        if (!spec.guarded() || spec.keyFields().size() != 1) {
+        if (spec.keyFields().size() != 1) {
             return writes;
         }
         String keyField = spec.keyFields().get(0);
@@ -99,26 +103,32 @@ public final class MongoBulkWriter {
         Map<Object, Object> stored = new java.util.HashMap<>();
         try {
             for (Document d : client.getDatabase(database).getCollection(collectionName)
-                    .find(Filters.in(keyField, keys)).projection(Projections.include(keyField, spec.newerField()))) {
-                stored.put(normalise(d.get(keyField)), d.get(spec.newerField()));
+                    .find(Filters.in(keyField, keys))
+                    .projection(spec.guarded() ? Projections.include(keyField, spec.newerField())
+                            : Projections.include(keyField))) {
+                stored.put(normalise(d.get(keyField)), spec.guarded() ? d.get(spec.newerField()) : Boolean.TRUE);
             }
         } catch (MongoException e) {
             throw new MongoUnavailableException("MongoDB did not answer for " + collectionName, e);
         }
-        List<PendingWrite> newer = new ArrayList<>(writes.size());
+        List<PendingWrite> planned = new ArrayList<>(writes.size());
         int stale = 0;
         for (PendingWrite w : writes) {
-            Object storedVersion = stored.get(normalise(w.filter().get(keyField)));
-            Object version = w.document().get(spec.newerField());
-            if (storedVersion != null && version != null && compare(version, storedVersion) <= 0) {
+            Object key = normalise(w.filter().get(keyField));
+            if (!stored.containsKey(key)) {
+                absent.add(w.filter());
+            }
+            Object storedVersion = stored.get(key);
+            Object version = spec.guarded() ? w.document().get(spec.newerField()) : null;
+            if (spec.guarded() && storedVersion != null && version != null && compare(version, storedVersion) <= 0) {
                 stale++;
             } else {
-                newer.add(new PendingWrite(new CollectionSpec(spec.type(), spec.name(), spec.keyFields(), spec.mode(),
-                        null), w.filter(), w.document(), w.source()));
+                planned.add(spec.guarded() ? new PendingWrite(new CollectionSpec(spec.type(), spec.name(),
+                        spec.keyFields(), spec.mode(), null), w.filter(), w.document(), w.source()) : w);
             }
         }
         batch.countStale(stale);
-        return newer;
+        return planned;
     }
 
     private static Object normalise(Object key) {
@@ -157,11 +167,13 @@ public final class MongoBulkWriter {
     }
 
     /** Returns the writes that lost an insert race on the unique key. */
-    private List<PendingWrite> bulk(SinkBatch batch, String collectionName, List<PendingWrite> writes) {
+    private List<PendingWrite> bulk(SinkBatch batch, String collectionName, List<PendingWrite> writes,
+            java.util.Set<Document> absent) {
         MongoCollection<Document> collection = client.getDatabase(database).getCollection(collectionName);
         List<WriteModel<Document>> models = new ArrayList<>(writes.size());
         for (PendingWrite w : writes) {
-            models.add(model(w));
+            // a key known to be absent is inserted: far cheaper than an upsert, which must look for it first
+            models.add(absent.contains(w.filter()) ? new InsertOneModel<>(w.document()) : model(w));
         }
         List<PendingWrite> raced = new ArrayList<>();
         try {
