@@ -959,7 +959,7 @@ public class MongoSinkBench {
             Map<String, Double> cores = new HashMap<>();
             threadMsAtStop.forEach((thread, ms) -> {
                 double used = ms - threadMsAtStart.getOrDefault(thread, 0.0);
-                String name = thread.replaceAll(" #\\d+$", "").replaceAll("\\d+", "#");
+                String name = threadName(thread.replaceAll(" #\\d+$", ""));
                 cores.merge(name, used / windowMs, Double::sum);
             });
             PROFILE.put("thread_cpu_cores", cores.entrySet().stream()
@@ -971,6 +971,9 @@ public class MongoSinkBench {
             Map<String, Long> self = new HashMap<>();
             Map<String, Long> threads = new HashMap<>();
             Map<String, Long> inclusive = new HashMap<>();
+            Map<String, Long> sinkSelf = new HashMap<>(); // the sink route's consumer thread only
+            Map<String, Long> sinkInclusive = new HashMap<>();
+            long sinkSamples = 0;
             long samples = 0;
             long gcs = 0;
             double gcPauseMs = 0;
@@ -988,8 +991,9 @@ public class MongoSinkBench {
                     }
                     samples++;
                     RecordedThread t = e.getThread("sampledThread");
-                    String tn = t == null || t.getJavaName() == null ? "?" : t.getJavaName().replaceAll("\\d+", "#");
+                    String tn = t == null || t.getJavaName() == null ? "?" : threadName(t.getJavaName());
                     threads.merge(tn, 1L, Long::sum);
+                    boolean sinkThread = tn.contains("KafkaConsumer[") && tn.contains(TOPIC);
                     RecordedStackTrace st = e.getStackTrace();
                     if (st == null || st.getFrames().isEmpty()) {
                         continue;
@@ -1000,6 +1004,17 @@ public class MongoSinkBench {
                         String name = frame(f);
                         if (interesting(name) && seen.add(name)) {
                             inclusive.merge(name, 1L, Long::sum);
+                        }
+                    }
+                    if (sinkThread) {
+                        sinkSamples++;
+                        sinkSelf.merge(frame(st.getFrames().get(0)), 1L, Long::sum);
+                        Set<String> mine = new LinkedHashSet<>();
+                        for (RecordedFrame f : st.getFrames()) {
+                            String name = frame(f);
+                            if (ownWork(name) && mine.add(name)) {
+                                sinkInclusive.merge(name, 1L, Long::sum);
+                            }
                         }
                     }
                 }
@@ -1013,6 +1028,21 @@ public class MongoSinkBench {
             PROFILE.put("threads", top(threads, samples, 10));
             PROFILE.put("top_self_frames", top(self, samples, 20));
             PROFILE.put("top_inclusive_methods", top(inclusive, samples, 30));
+            PROFILE.put("sink_thread_samples", sinkSamples);
+            PROFILE.put("sink_thread_top_self_frames", top(sinkSelf, sinkSamples, 12));
+            PROFILE.put("sink_thread_top_inclusive_methods", top(sinkInclusive, sinkSamples, 25));
+        }
+
+        /** Digits as # (numbered threads add up), and no temporary directory in a name (H2's writer has the file). */
+        String threadName(String name) {
+            return name.replace(file.getParent().toString(), "<temp dir>").replaceAll("\\d+", "#");
+        }
+
+        /** Frames of Caravan's own work on the consumer thread: its beans, parsing, BSON, the driver, the consumer. */
+        static boolean ownWork(String name) {
+            return Stream.of("dev.caravan.", "com.fasterxml.", "org.bson.", "com.mongodb.", "org.apache.kafka.",
+                    "org.apache.camel.component.", "org.apache.camel.processor.", "org.apache.camel.support.")
+                    .anyMatch(name::startsWith);
         }
 
         static String frame(RecordedFrame f) {
@@ -1047,7 +1077,10 @@ public class MongoSinkBench {
         for (String[] section : new String[][] {{"thread_cpu_cores", "CPU of the app's threads over the recording (digits as #)"},
                 {"threads", "CPU samples by thread (digits as #)"},
                 {"top_self_frames", "top frames (self)"},
-                {"top_inclusive_methods", "methods on the stack (inclusive; Caravan, Camel, Kafka, MongoDB, H2, BSON, Jackson)"}}) {
+                {"top_inclusive_methods", "methods on the stack (inclusive; Caravan, Camel, Kafka, MongoDB, H2, BSON, Jackson)"},
+                {"sink_thread_top_self_frames", "the sink route's consumer thread: top frames (self, % of its samples)"},
+                {"sink_thread_top_inclusive_methods",
+                        "the sink route's consumer thread: methods on the stack (inclusive, % of its samples)"}}) {
             Object rows = PROFILE.get(section[0]);
             if (rows == null) {
                 continue;
