@@ -125,12 +125,12 @@ class MongoSinkIT {
         String match = java.nio.file.Files.readString(Path.of("src/test/resources/fixtures/football-match.json"));
         String earlier = match.replace("\"FINISHED\"", "\"IN_PLAY\"").replace("2024-06-02T20:20:55Z", "2023-08-11T19:30:00Z");
         try (RecordProducer producer = new RecordProducer(app.connections().kafkaBrokers())) {
-            producer.send("caravan.bestsellers", "b", java.nio.file.Files.readString(
+            producer.send("nyt.bestsellers", "b", java.nio.file.Files.readString(
                             Path.of("src/test/resources/fixtures/nyt-book.json")))
-                    .send("caravan.randomusers", "u", java.nio.file.Files.readString(
+                    .send("randomuser.users", "u", java.nio.file.Files.readString(
                             Path.of("src/test/resources/fixtures/randomuser-result.json")))
-                    .send("caravan.matches", "435943", match)
-                    .send("caravan.matches", "435943", earlier)
+                    .send("football.matches", "435943", match)
+                    .send("football.matches", "435943", earlier)
                     .flush();
         }
 

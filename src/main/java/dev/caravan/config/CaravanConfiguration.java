@@ -43,6 +43,11 @@ import dev.caravan.sink.mongo.UnwrapRecord;
 import dev.caravan.kafka.KafkaPublisher;
 import dev.caravan.kafka.Redrive;
 import dev.caravan.kafka.Topics;
+import dev.caravan.poll.DropFields;
+import dev.caravan.poll.NytBestsellerEntries;
+import dev.caravan.poll.PollerStore;
+import dev.caravan.poll.Pollers;
+import dev.caravan.poll.RecordAsIs;
 import dev.caravan.sink.lake.LakeBucket;
 import dev.caravan.sink.lake.LakeKeys;
 import dev.caravan.sink.mongo.RecordDocument;
@@ -161,6 +166,28 @@ public final class CaravanConfiguration implements CamelConfiguration {
         registry.bind("redrive", new Redrive(c.kafkaBrokers(), settings.get("caravan.dlq.suffix", ".dlq"),
                 settings.get("caravan.dlq.redrive-group", "caravan-redrive"),
                 Duration.ofMillis(settings.getInt("caravan.ingest.timeout-ms", 10_000))));
+
+        // pollers: state in MongoDB, one leader schedules them (routes/poll/poller-scheduler)
+        context.addService(ClusterSetup.clusterService(settings));
+        Pollers pollers = new Pollers(context,
+                new PollerStore(mongo, c.mongoDatabase(), settings.get("caravan.poll.state-prefix", "poller_")),
+                new Pollers.Options(settings.getBoolean("caravan.poll.enabled", true),
+                        settings.get("caravan.cluster.namespace", "caravan-pollers"),
+                        settings.getInt("caravan.poll.threads", 4),
+                        new dev.caravan.poll.Retries(settings.getInt("caravan.poll.max-attempts", 5),
+                                Duration.ofMillis(settings.getInt("caravan.poll.backoff-initial-ms", 1_000)),
+                                Duration.ofMillis(settings.getInt("caravan.poll.backoff-max-ms", 60_000)),
+                                Duration.ofMillis(settings.getInt("caravan.poll.max-retry-after-ms", 300_000))),
+                        "Caravan/" + java.util.Objects.requireNonNullElse(
+                                CaravanConfiguration.class.getPackage().getImplementationVersion(), "dev"),
+                        Duration.ofMillis(settings.getInt("caravan.ingest.timeout-ms", 10_000))),
+                c.kafkaBrokers(), java.time.Clock.systemUTC());
+        registry.bind("pollers", pollers);
+        registry.bind("recordAsIs", new RecordAsIs());
+        registry.bind("nytBestsellerEntries", new NytBestsellerEntries());
+        registry.bind("dropRandomUserCredentials", new DropFields(java.util.List.of(
+                settings.get("caravan.randomuser.drop-fields", "").split(","))));
+        context.addStartupListener((ctx, alreadyStarted) -> pollers.announce());
 
         int healthTimeout = settings.getInt("caravan.health.timeout-ms", 5_000);
         KafkaHealthCheck kafkaHealth = new KafkaHealthCheck(c.kafkaBrokers(), healthTimeout);

@@ -145,7 +145,7 @@ public final class RouteFileReloader extends RouteWatcherReloadStrategy {
     }
 
     /** The deepest cause's message on one line, with the outer message when it adds the position. */
-    static String oneLine(Throwable e) {
+    public static String oneLine(Throwable e) {
         Throwable root = e;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();

@@ -38,8 +38,10 @@ public final class CaravanProcess implements AutoCloseable {
         command.addAll(List.of(jvmArgs));
         command.addAll(List.of("-jar", JAR.toString()));
         ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile());
-        pb.environment().keySet().removeIf(k -> k.startsWith("CARAVAN_") || k.matches("KAFKA_BROKERS|MONGODB_.*|S3_.*"));
+        pb.environment().keySet().removeIf(k -> k.startsWith("CARAVAN_") || k.matches("KAFKA_BROKERS|MONGODB_.*|S3_.*|NYT_API_KEY|FOOTBALL_API_TOKEN"));
         pb.environment().putAll(env);
+        // no test polls the internet: scheduled polls are off unless a test turns them on
+        pb.environment().putIfAbsent("CARAVAN_POLL_ENABLED", "false");
         return new CaravanProcess(pb.start());
     }
 

@@ -57,6 +57,8 @@ public final class RunningCaravan implements AutoCloseable {
         props.put("caravan.embedded.kafka.port", "0");
         props.put("caravan.embedded.mongo.port", "0");
         props.put("caravan.embedded.s3.port", "0");
+        // no test polls the internet: scheduled polls are off unless a test turns them on
+        props.put("caravan.poll.enabled", "false");
         // routes of the project unless the test brings its own
         props.put("caravan.routes-dir", Path.of("routes").toAbsolutePath().toString());
         props.putAll(extra);

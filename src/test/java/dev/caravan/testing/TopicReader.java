@@ -20,6 +20,19 @@ public final class TopicReader {
     private TopicReader() {
     }
 
+    /**
+     * Reads the topic until it holds at least {@code n} records: a transaction's commit markers are written after
+     * the producer's commit returns, so read_committed readers may need a moment to see a batch.
+     */
+    public static List<ConsumerRecord<String, String>> readAtLeast(String brokers, String topic, int n) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        List<ConsumerRecord<String, String>> records = readAll(brokers, topic);
+        while (records.size() < n && System.nanoTime() < deadline) {
+            records = readAll(brokers, topic);
+        }
+        return records;
+    }
+
     public static List<ConsumerRecord<String, String>> readAll(String brokers, String topic) {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);

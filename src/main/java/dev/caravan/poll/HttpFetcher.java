@@ -1,0 +1,166 @@
+package dev.caravan.poll;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.StringJoiner;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.support.DefaultExchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends one poller request through camel-http and gets its JSON back, within the poller's quotas: a request waits
+ * for the rate window, spends one from the daily budget, waits out a 429's Retry-After, and retries 5xx, 408 and
+ * network errors with exponential backoff up to a cap. Other 4xx are not retried. URLs in messages never show the
+ * API key.
+ */
+final class HttpFetcher {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HttpFetcher.class);
+
+    interface Budget {
+        boolean spend(LocalDate day);
+    }
+
+    private final ProducerTemplate template;
+    private final Retries retries;
+    private final Clock clock;
+    private final RequestWindow.Sleeper sleeper;
+    private final String userAgent;
+    private final PollerMetrics metrics;
+
+    HttpFetcher(ProducerTemplate template, Retries retries, Clock clock, RequestWindow.Sleeper sleeper,
+            String userAgent, PollerMetrics metrics) {
+        this.template = template;
+        this.retries = retries;
+        this.clock = clock;
+        this.sleeper = sleeper;
+        this.userAgent = userAgent;
+        this.metrics = metrics;
+    }
+
+    /** The response body of a 2xx answer; throws PollFailure when the request cannot succeed now. */
+    String get(PollerSpec spec, String path, Map<String, String> params, String apiKey, RequestWindow window,
+            Budget budget, PollRun run) throws InterruptedException {
+        Map<String, String> query = new LinkedHashMap<>();
+        for (String pair : spec.query().split("&")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0 && eq < pair.length() - 1) {
+                // an empty value (an optional setting left unset) is not sent
+                query.put(pair.substring(0, eq), pair.substring(eq + 1));
+            }
+        }
+        query.putAll(params);
+        String shown = spec.baseUrl() + path + queryString(query, spec, null);
+        String sent = queryString(query, spec, apiKey);
+        String uri = spec.baseUrl() + path;
+        String lastProblem = null;
+        for (int attempt = 1; attempt <= retries.maxAttempts(); attempt++) {
+            if (!budget.spend(LocalDate.now(clock.withZone(ZoneOffset.UTC)))) {
+                throw new PollFailure("QUOTA", "daily request budget of " + spec.dailyBudget() + " spent before "
+                        + shown + "; the poller resumes tomorrow (UTC)");
+            }
+            Duration waited = window.acquire();
+            if (!waited.isZero()) {
+                LOG.debug("Poller {} waited {} ms for its rate of {}", spec.name(), waited.toMillis(), spec.rate());
+            }
+            run.requestSent();
+            Exchange request = new DefaultExchange(template.getCamelContext());
+            // counted in metrics as part of the poller's route
+            request.getExchangeExtension().setFromRouteId(spec.routeId());
+            request.getMessage().setHeader(Exchange.HTTP_METHOD, "GET");
+            request.getMessage().setHeader(Exchange.HTTP_QUERY, sent.isEmpty() ? null : sent.substring(1));
+            request.getMessage().setHeader("Accept", "application/json");
+            request.getMessage().setHeader("User-Agent", userAgent);
+            if (spec.authStyle().equals("header")) {
+                request.getMessage().setHeader(spec.authName(), apiKey);
+            }
+            Exchange answer = template.send(uri + "?throwExceptionOnFailure=false", request);
+            Duration pause;
+            if (answer.getException() != null) {
+                Throwable cause = answer.getException();
+                while (cause.getCause() != null && cause.getCause() != cause) {
+                    cause = cause.getCause();
+                }
+                lastProblem = cause.getClass().getSimpleName() + " (" + cause.getMessage() + ") from " + shown;
+                metrics.request(spec.name(), "error");
+                pause = backoff(attempt);
+            } else {
+                int status = answer.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
+                metrics.request(spec.name(), String.valueOf(status));
+                if (status >= 200 && status < 300) {
+                    String body = answer.getMessage().getBody(String.class);
+                    return body == null ? "" : body;
+                }
+                lastProblem = "HTTP " + status + " from " + shown;
+                if (status == 429) {
+                    Duration after = retryAfter(answer.getMessage().getHeader("Retry-After", String.class), attempt);
+                    if (after.compareTo(retries.maxRetryAfter()) > 0) {
+                        throw new PollFailure("QUOTA", lastProblem + " asks to wait " + after.toSeconds()
+                                + " s, beyond caravan.poll.max-retry-after-ms; the poller tries again on its schedule");
+                    }
+                    pause = after;
+                } else if (status >= 500 || status == 408) {
+                    pause = backoff(attempt);
+                } else {
+                    throw new PollFailure("FAILED", lastProblem + " (not retried: the request itself is refused)");
+                }
+            }
+            if (attempt < retries.maxAttempts()) {
+                LOG.debug("Poller {} attempt {}/{}: {}; retrying in {} ms", spec.name(), attempt,
+                        retries.maxAttempts(), lastProblem, pause.toMillis());
+                sleeper.sleep(pause);
+            }
+        }
+        throw new PollFailure("FAILED", lastProblem + " after " + retries.maxAttempts() + " attempts");
+    }
+
+    /** Exponential: initial, 2x, 4x ... capped. */
+    Duration backoff(int attempt) {
+        long ms = retries.initialBackoff().toMillis() << Math.min(20, attempt - 1);
+        return Duration.ofMillis(Math.min(ms, retries.maxBackoff().toMillis()));
+    }
+
+    /** Retry-After in seconds or as an HTTP date; without one, the usual backoff. */
+    Duration retryAfter(String header, int attempt) {
+        if (header == null || header.isBlank()) {
+            return backoff(attempt);
+        }
+        String h = header.trim();
+        try {
+            return Duration.ofSeconds(Math.max(0, Long.parseLong(h)));
+        } catch (NumberFormatException notSeconds) {
+            try {
+                ZonedDateTime at = ZonedDateTime.parse(h, DateTimeFormatter.RFC_1123_DATE_TIME);
+                Duration d = Duration.between(clock.instant(), at.toInstant());
+                return d.isNegative() ? Duration.ZERO : d;
+            } catch (RuntimeException notDate) {
+                return backoff(attempt);
+            }
+        }
+    }
+
+    private static String queryString(Map<String, String> query, PollerSpec spec, String apiKey) {
+        StringJoiner j = new StringJoiner("&", "?", "");
+        j.setEmptyValue("");
+        query.forEach((k, v) -> j.add(enc(k) + "=" + enc(v)));
+        if (spec.authStyle().equals("query")) {
+            j.add(enc(spec.authName()) + "=" + (apiKey == null ? "***" : enc(apiKey)));
+        }
+        return j.toString();
+    }
+
+    private static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,35 @@
+package dev.caravan.poll;
+
+import java.time.Duration;
+
+/** A request quota: at most {@code requests} in any {@code window}, written "5/1m" (NYT: 5 a minute) or "10/1s". */
+public record RateLimit(int requests, Duration window) {
+
+    public static final RateLimit NONE = new RateLimit(Integer.MAX_VALUE, Duration.ofSeconds(1));
+
+    public static RateLimit parse(String text) {
+        String s = text == null ? "" : text.trim();
+        if (s.isEmpty() || s.equals("none")) {
+            return NONE;
+        }
+        int slash = s.indexOf('/');
+        if (slash < 1) {
+            throw new IllegalArgumentException("rate '" + s + "' must be REQUESTS/PERIOD, e.g. 5/1m");
+        }
+        int n = Integer.parseInt(s.substring(0, slash).trim());
+        Duration window = Schedule.period(s.substring(slash + 1));
+        if (n < 1) {
+            throw new IllegalArgumentException("rate '" + s + "' must allow at least one request");
+        }
+        return new RateLimit(n, window);
+    }
+
+    public boolean unlimited() {
+        return requests == Integer.MAX_VALUE;
+    }
+
+    @Override
+    public String toString() {
+        return unlimited() ? "none" : requests + "/" + window;
+    }
+}
