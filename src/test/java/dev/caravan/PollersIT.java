@@ -49,7 +49,7 @@ class PollersIT {
     static void start() {
         api = new FixtureApi();
         nytServesThreeWeeks();
-        api.on("/api/", r -> Answer.json(fixture("randomuser-page" + r.query().get("page") + ".json")));
+        api.on("/api/", PollersIT::randomUsers);
         app = RunningCaravan.start(data, settings(false));
     }
 
@@ -59,6 +59,13 @@ class PollersIT {
             app.close();
         }
         api.close();
+    }
+
+    /** Pages 1 and 2 of the fixture, then an empty page, which ends the walk. */
+    private static Answer randomUsers(FixtureApi.Request r) {
+        int page = Integer.parseInt(r.query().get("page"));
+        return Answer.json(page <= 2 ? fixture("randomuser-page" + page + ".json")
+                : "{\"results\":[],\"info\":{\"seed\":\"caravan\",\"results\":0,\"page\":" + page + ",\"version\":\"1.4\"}}");
     }
 
     /** The first instance runs without a football token; the restarted one has it and a daily budget of 9. */
@@ -76,7 +83,7 @@ class PollersIT {
         p.put("caravan.randomuser.base-url", api.baseUrl());
         p.put("caravan.randomuser.results", "3");
         p.put("caravan.randomuser.seed", "caravan");
-        p.put("caravan.randomuser.pages", "2");
+        p.put("caravan.randomuser.pages", "5");
         p.put("caravan.football.base-url", api.baseUrl());
         p.put("caravan.football.api-token", footballToken ? FOOTBALL_TOKEN : "");
         p.put("caravan.football.competitions", "PL,CL");
@@ -117,7 +124,7 @@ class PollersIT {
         JsonNode run = run("randomuser");
         assertThat(run.get("status").asText()).isEqualTo("OK");
         assertThat(run.get("produced").asInt()).isEqualTo(6);
-        assertThat(api.requests("/api/")).extracting(r -> r.query().get("page")).containsExactly("1", "2");
+        assertThat(api.requests("/api/")).extracting(r -> r.query().get("page")).containsExactly("1", "2", "3");
         assertThat(api.requests("/api/")).allSatisfy(r -> {
             assertThat(r.query()).containsEntry("results", "3").containsEntry("seed", "caravan");
             assertThat(r.headers().get("user-agent")).startsWith("Caravan/");
@@ -215,7 +222,7 @@ class PollersIT {
         assertThat(same.get("produced").asInt()).isZero();
         assertThat(same.get("unchanged").asInt()).isEqualTo(6);
 
-        api.on("/api/", r -> Answer.json(fixture("randomuser-page" + r.query().get("page") + ".json")
+        api.on("/api/", r -> Answer.json(randomUsers(r).body()
                 .replace("lucas.moreau@example.com", "lucas.moreau@example.org")));
         JsonNode changed = run("randomuser");
         assertThat(changed.get("produced").asInt()).isEqualTo(1);
