@@ -50,6 +50,9 @@ import dev.caravan.poll.Pollers;
 import dev.caravan.poll.RecordAsIs;
 import dev.caravan.sink.lake.LakeBucket;
 import dev.caravan.sink.lake.LakeKeys;
+import dev.caravan.sink.lake.LakeReconcile;
+import dev.caravan.sink.lake.LakeStore;
+import dev.caravan.sink.lake.LakeWriter;
 import dev.caravan.sink.mongo.RecordDocument;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -111,7 +114,7 @@ public final class CaravanConfiguration implements CamelConfiguration {
         registry.bind("mongoClient", mongo);
         registry.bind("s3Client", s3);
         registry.bind("lakeBucket", bucket);
-        registry.bind("lakeKeys", new LakeKeys(settings.get("caravan.s3.prefix", "")));
+        registry.bind("lakeKeys", new LakeKeys(settings.get("caravan.s3.prefix", "")));  // inbox-to-lake
         registry.bind("recordDocument", new RecordDocument());
         registry.bind("commitOffset", new CommitOffset());
         registry.bind("jsonObjectCheck", new JsonObjectCheck());
@@ -166,6 +169,21 @@ public final class CaravanConfiguration implements CamelConfiguration {
         registry.bind("redrive", new Redrive(c.kafkaBrokers(), settings.get("caravan.dlq.suffix", ".dlq"),
                 settings.get("caravan.dlq.redrive-group", "caravan-redrive"),
                 Duration.ofMillis(settings.getInt("caravan.ingest.timeout-ms", 10_000))));
+
+        // the lake sink: units of NDJSON.gz files per partition, manifests, reconcile
+        LakeKeys lakeKeys = new LakeKeys(settings.get("caravan.s3.prefix", ""));
+        LakeStore lakeStore = new LakeStore(s3, c.s3Bucket());
+        registry.bind("lakeWriter", LakeWriter.create(context, lakeStore, lakeKeys,
+                new LakeWriter.Limits(settings.getInt("caravan.lake.flush-records", 10_000),
+                        Long.parseLong(settings.get("caravan.lake.flush-bytes", "67108864")),
+                        settings.getInt("caravan.lake.rotate-interval-ms", 60_000)),
+                settings.get("caravan.lake.zones", "raw,clean"), settings.get("caravan.lake.cleaners", ""),
+                settings.get("caravan.lake.time-fields", "")));
+        LakeReconcile reconcile = new LakeReconcile(lakeStore, lakeKeys, c.kafkaBrokers(),
+                settings.get("caravan.lake.group", "caravan-lake"),
+                Duration.ofMillis(settings.getInt("caravan.health.timeout-ms", 5_000)));
+        registry.bind("lakeReconcile", reconcile);
+        context.addService(new ClosingService(reconcile), true, false);
 
         // pollers: state in MongoDB, one leader schedules them (routes/poll/poller-scheduler)
         context.addService(ClusterSetup.clusterService(settings));

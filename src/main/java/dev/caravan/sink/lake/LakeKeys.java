@@ -31,6 +31,31 @@ public final class LakeKeys {
         return prefix.isEmpty() ? path : prefix + "/" + path;
     }
 
+    /** The hour bucket of a time, dt=YYYY-MM-DD/hour=HH: files of one unit are split by it. */
+    public static String bucket(long timestampMillis) {
+        Instant at = Instant.ofEpochMilli(timestampMillis);
+        return "dt=" + DAY.format(at) + "/hour=" + HOUR.format(at);
+    }
+
+    /** {prefix}/_manifests/{topic}/ */
+    public String manifests(String topic) {
+        return withPrefix("_manifests/" + topic + "/");
+    }
+
+    /** The manifest of the unit of a partition starting at {@code from}. */
+    public String manifest(String topic, int partition, long from) {
+        return withPrefix("_manifests/%s/%d/%020d.json".formatted(topic, partition, from));
+    }
+
+    /** The intent of the partition's last unit (written before its files). */
+    public String pending(String topic, int partition) {
+        return withPrefix("_manifests/%s/%d/_pending.json".formatted(topic, partition));
+    }
+
+    private String withPrefix(String path) {
+        return prefix.isEmpty() ? path : prefix + "/" + path;
+    }
+
     /** The raw-zone key of one Kafka record stored as one JSON object. */
     public String rawJson(String topic, Integer partition, Long offset, Long timestampMillis) {
         return key("raw", topic, partition, offset, timestampMillis, "json");

@@ -1,0 +1,198 @@
+package dev.caravan.sink.lake;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import dev.caravan.ingest.ProblemException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+
+/**
+ * GET /api/v1/lake/reconcile?topic=T: the offset ranges the lake's manifests cover, per partition, against the topic
+ * (log start and end) and the lake consumer group's committed offsets. Reports gaps (offsets in no manifest),
+ * overlaps (offsets in two), and the range landed but not yet committed (written; its commit comes with the next
+ * records, or it is written again after a restart).
+ */
+public final class LakeReconcile implements AutoCloseable {
+
+    private final LakeStore store;
+    private final LakeKeys keys;
+    private final String brokers;
+    private final String group;
+    private final Duration timeout;
+    private volatile Admin admin;
+
+    public LakeReconcile(LakeStore store, LakeKeys keys, String brokers, String group, Duration timeout) {
+        this.store = store;
+        this.keys = keys;
+        this.brokers = brokers;
+        this.group = group;
+        this.timeout = timeout;
+    }
+
+    public Map<String, Object> reconcile(String topic) throws InterruptedException {
+        if (topic == null || topic.isBlank()) {
+            throw ProblemException.badRequest("query parameter topic is required: /api/v1/lake/reconcile?topic=caravan.pins");
+        }
+        Map<Integer, List<Map<String, Object>>> byPartition = new HashMap<>();
+        for (String key : store.list(keys.manifests(topic))) {
+            if (key.endsWith("/_pending.json") || !key.endsWith(".json")) {
+                continue;
+            }
+            Map<String, Object> m = store.getJson(key);
+            if (m != null) {
+                byPartition.computeIfAbsent(((Number) m.get("partition")).intValue(), p -> new ArrayList<>()).add(m);
+            }
+        }
+        Map<Integer, long[]> log;
+        Map<Integer, Long> committed;
+        try {
+            log = logRange(topic);
+            committed = committed(topic);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+                throw new ProblemException(404, "Not Found", "no topic named " + topic);
+            }
+            throw new IllegalStateException("Kafka did not answer: " + e.getCause().getMessage(), e);
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("Kafka did not answer within " + timeout.toMillis() + " ms", e);
+        }
+        List<Map<String, Object>> partitions = new ArrayList<>();
+        boolean ok = true;
+        long files = 0;
+        for (Map.Entry<Integer, long[]> p : log.entrySet()) {
+            int partition = p.getKey();
+            long logStart = p.getValue()[0];
+            long logEnd = p.getValue()[1];
+            Long done = committed.get(partition);
+            List<Map<String, Object>> units = byPartition.getOrDefault(partition, List.of());
+            units = new ArrayList<>(units);
+            units.sort(Comparator.comparingLong(u -> ((Number) u.get("from")).longValue()));
+            List<Map<String, Long>> gaps = new ArrayList<>();
+            List<Map<String, Long>> overlaps = new ArrayList<>();
+            long covered = -1;
+            long records = 0;
+            for (Map<String, Object> u : units) {
+                long from = ((Number) u.get("from")).longValue();
+                long to = ((Number) u.get("to")).longValue();
+                records += ((Number) u.get("records")).longValue();
+                files += ((List<?>) u.get("files")).size();
+                if (covered < 0) {
+                    if (from > logStart) {
+                        gaps.add(range(logStart, from));
+                    }
+                } else if (from > covered) {
+                    gaps.add(range(covered, from));
+                } else if (from < covered) {
+                    overlaps.add(range(from, Math.min(covered, to)));
+                }
+                covered = Math.max(covered, to);
+            }
+            long landed = covered < 0 ? logStart : covered;
+            Map<String, Long> uncommitted = null;
+            if (done != null && landed < done) {
+                gaps.add(range(landed, done)); // committed but in no manifest: that would be a loss
+            } else if (landed > (done == null ? logStart : done)) {
+                uncommitted = range(done == null ? logStart : done, landed);
+            }
+            ok &= gaps.isEmpty() && overlaps.isEmpty();
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("partition", partition);
+            out.put("logStart", logStart);
+            out.put("logEnd", logEnd);
+            out.put("committed", done);
+            out.put("landedTo", landed);
+            out.put("units", units.size());
+            out.put("records", records);
+            out.put("gaps", gaps);
+            out.put("overlaps", overlaps);
+            out.put("landedNotCommitted", uncommitted);
+            out.put("notYetLanded", Math.max(0, logEnd - landed));
+            partitions.add(out);
+        }
+        partitions.sort(Comparator.comparingInt(m -> (Integer) m.get("partition")));
+        Map<String, Object> report = new LinkedHashMap<>();
+        report.put("topic", topic);
+        report.put("group", group);
+        report.put("ok", ok);
+        report.put("files", files);
+        report.put("partitions", partitions);
+        return report;
+    }
+
+    private static Map<String, Long> range(long from, long to) {
+        Map<String, Long> r = new LinkedHashMap<>();
+        r.put("from", from);
+        r.put("to", to);
+        return r;
+    }
+
+    private Map<Integer, long[]> logRange(String topic)
+            throws ExecutionException, TimeoutException, InterruptedException {
+        TopicDescription d = admin().describeTopics(List.of(topic)).allTopicNames()
+                .get(timeout.toMillis(), TimeUnit.MILLISECONDS).get(topic);
+        Map<TopicPartition, OffsetSpec> earliest = new HashMap<>();
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        d.partitions().forEach(p -> {
+            earliest.put(new TopicPartition(topic, p.partition()), OffsetSpec.earliest());
+            latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest());
+        });
+        Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> start = admin().listOffsets(earliest).all()
+                .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> end = admin().listOffsets(latest).all()
+                .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        Map<Integer, long[]> out = new HashMap<>();
+        start.forEach((tp, info) -> out.put(tp.partition(), new long[] {info.offset(), end.get(tp).offset()}));
+        return out;
+    }
+
+    private Map<Integer, Long> committed(String topic)
+            throws ExecutionException, TimeoutException, InterruptedException {
+        Map<TopicPartition, OffsetAndMetadata> offsets = admin().listConsumerGroupOffsets(group)
+                .partitionsToOffsetAndMetadata().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        Map<Integer, Long> out = new HashMap<>();
+        offsets.forEach((tp, o) -> {
+            if (tp.topic().equals(topic) && o != null) {
+                out.put(tp.partition(), o.offset());
+            }
+        });
+        return out;
+    }
+
+    private Admin admin() {
+        if (admin == null) {
+            synchronized (this) {
+                if (admin == null) {
+                    Properties p = new Properties();
+                    p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
+                    p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
+                    p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
+                    admin = Admin.create(p);
+                }
+            }
+        }
+        return admin;
+    }
+
+    @Override
+    public void close() {
+        if (admin != null) {
+            admin.close(Duration.ofSeconds(5));
+        }
+    }
+}

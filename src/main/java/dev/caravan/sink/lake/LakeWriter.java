@@ -1,0 +1,351 @@
+package dev.caravan.sink.lake;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.caravan.config.RouteFileReloader;
+import org.apache.camel.Exchange;
+import org.apache.camel.component.kafka.KafkaConstants;
+import org.apache.camel.component.kafka.consumer.KafkaManualCommit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Kafka into the lake as time-partitioned NDJSON.gz files, exactly once, with wall-clock rotation.
+ *
+ * <p>Per topic partition, consumed records go into one open unit: a contiguous offset range split into one file per
+ * zone (raw, clean) and hour bucket. The unit is flushed when it holds flush-records records or flush-bytes bytes, or
+ * has been open rotate-interval: first an intent ({@code _manifests/T/P/_pending.json}: the range and the keys about to
+ * be written), then the files, then the manifest, and only then the Kafka offset after the unit. A file's key is made
+ * of topic, partition and its first offset, so it is deterministic, but a re-consumed range may be cut differently
+ * (time decides the cut). That is why, before the first flush after a start, the intent of the partition's last unit
+ * is checked: if its range ends after the offset consumption resumed from, it was never committed, and its files and
+ * manifest are deleted before the range is written again. So every offset is in exactly one committed file set.
+ */
+public final class LakeWriter {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LakeWriter.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    static final String FORMAT = "ndjson.gz";
+    static final String RAW_SCHEMA = "caravan-raw-envelope/1 {topic,partition,offset,timestamp,key,value}";
+
+    public record Limits(int flushRecords, long flushBytes, long rotateIntervalMs) {
+    }
+
+    private final LakeStore store;
+    private final LakeKeys keys;
+    private final Limits limits;
+    private final boolean rawZone;
+    private final boolean cleanZone;
+    private final LakeCleaning cleaning;
+    private final EventTime eventTime;
+    private final Clock clock;
+    private final Map<String, LakeUnit> open = new ConcurrentHashMap<>();
+    private final Map<String, Object> locks = new ConcurrentHashMap<>();
+    private final Map<String, Long> nextOffset = new ConcurrentHashMap<>();
+    private final Map<String, Long> unitEnd = new ConcurrentHashMap<>();
+    private final Set<String> recovered = ConcurrentHashMap.newKeySet();
+    private final Set<String> sealed = ConcurrentHashMap.newKeySet();
+    private final Queue<KafkaManualCommit> commits = new ConcurrentLinkedQueue<>();
+    private volatile String lastOutage;
+
+    LakeWriter(LakeStore store, LakeKeys keys, Limits limits, boolean rawZone, boolean cleanZone,
+            LakeCleaning cleaning, EventTime eventTime, Clock clock) {
+        this.store = store;
+        this.keys = keys;
+        this.limits = limits;
+        this.rawZone = rawZone;
+        this.cleanZone = cleanZone;
+        this.cleaning = cleaning;
+        this.eventTime = eventTime;
+        this.clock = clock;
+    }
+
+    /** The bean the configuration binds. */
+    public static LakeWriter create(org.apache.camel.CamelContext context, LakeStore store, LakeKeys keys,
+            Limits limits, String zones, String cleaners, String timeFields) {
+        List<String> z = List.of(zones.replace(" ", "").split(","));
+        return new LakeWriter(store, keys, limits, z.contains("raw"), z.contains("clean"),
+                new LakeCleaning(context, cleaners), new EventTime(timeFields), Clock.systemUTC());
+    }
+
+    /**
+     * The consumer's batch (on the consumer thread): appended to the open units, full or old units flushed, and the
+     * offsets of every unit flushed so far committed. Records already appended (a batch delivered again after a
+     * failed attempt) are skipped by offset.
+     */
+    public void accept(List<Exchange> batch) throws IOException {
+        for (Exchange e : batch) {
+            var m = e.getMessage();
+            String topic = m.getHeader(KafkaConstants.TOPIC, String.class);
+            int partition = m.getHeader(KafkaConstants.PARTITION, Integer.class);
+            long offset = m.getHeader(KafkaConstants.OFFSET, Long.class);
+            String tp = topic + "-" + partition;
+            synchronized (lock(tp)) {
+                if (offset < nextOffset.getOrDefault(tp, Long.MIN_VALUE)) {
+                    continue;
+                }
+                LakeUnit unit = open.get(tp);
+                if (unit != null && sealed.contains(tp)) {
+                    // a flush of this unit failed earlier: it must land before the unit takes anything else
+                    flush(tp, unit);
+                    unit = null;
+                }
+                if (unit == null) {
+                    unit = new LakeUnit(topic, partition, clock.millis());
+                    open.put(tp, unit);
+                }
+                append(unit, offset, m.getHeader(KafkaConstants.TIMESTAMP, Long.class),
+                        m.getHeader(KafkaConstants.KEY, String.class), m.getBody(byte[].class),
+                        m.getHeader(KafkaConstants.MANUAL_COMMIT, KafkaManualCommit.class));
+                nextOffset.put(tp, offset + 1);
+                if (unit.records >= limits.flushRecords() || unit.bytes >= limits.flushBytes()) {
+                    flush(tp, unit);
+                }
+            }
+        }
+        for (String tp : List.copyOf(open.keySet())) {
+            synchronized (lock(tp)) {
+                LakeUnit unit = open.get(tp);
+                if (unit != null && clock.millis() - unit.openedAtMillis >= limits.rotateIntervalMs()) {
+                    flush(tp, unit);
+                }
+            }
+        }
+        commitFlushed();
+    }
+
+    /**
+     * The rotation timer: units open longer than rotate-interval are flushed even when their topic is quiet. Their
+     * offsets are committed by the consumer thread (Kafka consumers are single-threaded); until then a restart treats
+     * them as uncommitted and writes them again, once.
+     */
+    public int flushExpired() {
+        int flushed = 0;
+        for (String tp : List.copyOf(open.keySet())) {
+            synchronized (lock(tp)) {
+                LakeUnit unit = open.get(tp);
+                if (unit == null || clock.millis() - unit.openedAtMillis < limits.rotateIntervalMs()) {
+                    continue;
+                }
+                try {
+                    flush(tp, unit);
+                    flushed++;
+                } catch (LakeUnavailableException e) {
+                    String line = RouteFileReloader.oneLine(e);
+                    if (!line.equals(lastOutage)) {
+                        LOG.warn("Lake: {}; the unit of {} stays open and is written when S3 answers", line, tp);
+                        lastOutage = line;
+                    }
+                }
+            }
+        }
+        return flushed;
+    }
+
+    /** Offsets of flushed units, in flush order, on the consumer thread. */
+    private void commitFlushed() {
+        KafkaManualCommit c;
+        while ((c = commits.poll()) != null) {
+            c.commit();
+        }
+    }
+
+    private void append(LakeUnit unit, long offset, Long timestamp, String key, byte[] value, KafkaManualCommit commit)
+            throws IOException {
+        long ts = timestamp == null ? clock.millis() : timestamp;
+        Map<String, Object> parsed = parse(value);
+        if (unit.firstOffset < 0) {
+            unit.firstOffset = offset;
+        }
+        unit.lastOffset = offset;
+        unit.records++;
+        unit.bytes += value == null ? 0 : value.length;
+        unit.commit = commit;
+        long bucketTime = eventTime.of(unit.topic, parsed, ts);
+        if (rawZone) {
+            file(unit, "raw", offset, bucketTime).append(offset, rawLine(unit, offset, ts, key, value, parsed));
+        }
+        if (cleanZone && cleaning.cleans(unit.topic)) {
+            if (parsed == null) {
+                unit.skipped++;
+            } else {
+                try {
+                    Map<String, Object> clean = cleaning.clean(unit.topic, unit.partition, offset, parsed);
+                    file(unit, "clean", offset, bucketTime).append(offset, JSON.writeValueAsBytes(clean));
+                } catch (Exception refused) {
+                    // the raw zone has it; the MongoDB sink dead-letters the same record with the reason
+                    unit.skipped++;
+                    LOG.debug("Lake: {}-{}@{} not cleaned: {}", unit.topic, unit.partition, offset, refused.getMessage());
+                }
+            }
+        }
+    }
+
+    private LakeFile file(LakeUnit unit, String zone, long offset, long bucketTime) {
+        String bucket = zone + "|" + LakeKeys.bucket(bucketTime);
+        return unit.files.computeIfAbsent(bucket, b -> new LakeFile(
+                keys.key(zone, unit.topic, unit.partition, offset, bucketTime, FORMAT), zone, offset));
+    }
+
+    /** One NDJSON line of the raw zone: the record's coordinates and its value as received. */
+    private static byte[] rawLine(LakeUnit unit, long offset, long ts, String key, byte[] value,
+            Map<String, Object> parsed) throws IOException {
+        StringBuilder head = new StringBuilder(96);
+        head.append("{\"topic\":").append(JSON.writeValueAsString(unit.topic))
+                .append(",\"partition\":").append(unit.partition)
+                .append(",\"offset\":").append(offset)
+                .append(",\"timestamp\":").append(ts)
+                .append(",\"key\":").append(JSON.writeValueAsString(key));
+        byte[] tail;
+        if (value == null) {
+            tail = ",\"value\":null}".getBytes(StandardCharsets.UTF_8);
+        } else if (parsed != null && !containsLineBreak(value)) {
+            // the bytes as received: a JSON object on one line
+            byte[] v = value;
+            byte[] start = ",\"value\":".getBytes(StandardCharsets.UTF_8);
+            tail = new byte[start.length + v.length + 1];
+            System.arraycopy(start, 0, tail, 0, start.length);
+            System.arraycopy(v, 0, tail, start.length, v.length);
+            tail[tail.length - 1] = '}';
+        } else if (parsed != null) {
+            tail = (",\"value\":" + JSON.writeValueAsString(parsed) + "}").getBytes(StandardCharsets.UTF_8);
+        } else {
+            tail = (",\"value_base64\":\"" + Base64.getEncoder().encodeToString(value) + "\"}")
+                    .getBytes(StandardCharsets.UTF_8);
+        }
+        byte[] h = head.toString().getBytes(StandardCharsets.UTF_8);
+        byte[] line = new byte[h.length + tail.length];
+        System.arraycopy(h, 0, line, 0, h.length);
+        System.arraycopy(tail, 0, line, h.length, tail.length);
+        return line;
+    }
+
+    private static boolean containsLineBreak(byte[] v) {
+        for (byte b : v) {
+            if (b == '\n' || b == '\r') {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static Map<String, Object> parse(byte[] value) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            return JSON.readValue(value, new TypeReference<LinkedHashMap<String, Object>>() { });
+        } catch (IOException | RuntimeException notAnObject) {
+            return null;
+        }
+    }
+
+    /** Intent, files, manifest; then the offset is queued for commit. Called holding the partition's lock. */
+    private void flush(String tp, LakeUnit unit) {
+        if (unit.isEmpty()) {
+            open.remove(tp);
+            return;
+        }
+        sealed.add(tp);
+        recover(tp, unit);
+        unit.from = unitEnd.getOrDefault(tp, unit.from);
+        String manifestKey = keys.manifest(unit.topic, unit.partition, unit.from);
+        List<String> fileKeys = unit.files.values().stream().map(LakeFile::key).toList();
+        Map<String, Object> intent = new LinkedHashMap<>();
+        intent.put("from", unit.from);
+        intent.put("to", unit.to());
+        intent.put("files", fileKeys);
+        intent.put("manifest", manifestKey);
+        store.putJson(keys.pending(unit.topic, unit.partition), intent);
+        List<Map<String, Object>> entries = new ArrayList<>();
+        for (LakeFile f : unit.files.values()) {
+            store.put(f.key(), f.bytes(), "application/x-ndjson");
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("key", f.key());
+            entry.put("zone", f.zone());
+            entry.put("format", FORMAT);
+            entry.put("topic", unit.topic);
+            entry.put("partition", unit.partition);
+            entry.put("firstOffset", f.firstOffset());
+            entry.put("lastOffset", f.lastOffset());
+            entry.put("records", f.records());
+            entry.put("bytes", f.bytes().length);
+            entry.put("uncompressedBytes", f.rawBytes());
+            entry.put("sha256", f.sha256());
+            entry.put("schema", f.zone().equals("raw") ? RAW_SCHEMA
+                    : unit.topic + " cleaned by " + cleaning.cleaner(unit.topic));
+            entries.add(entry);
+        }
+        Map<String, Object> manifest = new LinkedHashMap<>();
+        manifest.put("topic", unit.topic);
+        manifest.put("partition", unit.partition);
+        manifest.put("from", unit.from);
+        manifest.put("to", unit.to());
+        manifest.put("firstOffset", unit.firstOffset);
+        manifest.put("lastOffset", unit.lastOffset);
+        manifest.put("records", unit.records);
+        manifest.put("bytes", unit.bytes);
+        manifest.put("notCleaned", unit.skipped);
+        manifest.put("writtenAt", Instant.ofEpochMilli(clock.millis()).toString());
+        manifest.put("files", entries);
+        store.putJson(manifestKey, manifest);
+        unitEnd.put(tp, unit.to());
+        open.remove(tp);
+        sealed.remove(tp);
+        lastOutage = null;
+        if (unit.commit != null) {
+            commits.add(unit.commit);
+        }
+        LOG.debug("Lake: {} [{}, {}) in {} files", tp, unit.from, unit.to(), entries.size());
+    }
+
+    /**
+     * Once per partition and process, before its first flush: an intent whose range ends after the first offset
+     * consumed now was never committed (consumption restarted inside or before it), so its files are removed.
+     */
+    private void recover(String tp, LakeUnit unit) {
+        if (recovered.contains(tp)) {
+            return;
+        }
+        Map<String, Object> intent = store.getJson(keys.pending(unit.topic, unit.partition));
+        if (intent == null) {
+            unit.from = unit.firstOffset;
+        } else {
+            long from = ((Number) intent.get("from")).longValue();
+            long to = ((Number) intent.get("to")).longValue();
+            if (to > unit.firstOffset) {
+                @SuppressWarnings("unchecked")
+                List<String> files = (List<String>) intent.get("files");
+                for (String key : files) {
+                    store.delete(key);
+                }
+                store.delete(String.valueOf(intent.get("manifest")));
+                LOG.info("Lake: {} [{}, {}) was written but not committed before a stop; its {} files are removed and"
+                        + " the range is written again", tp, from, to, files.size());
+                unit.from = from;
+            } else {
+                unit.from = to;
+            }
+        }
+        unitEnd.remove(tp);
+        recovered.add(tp);
+    }
+
+    private Object lock(String tp) {
+        return locks.computeIfAbsent(tp, k -> new Object());
+    }
+}
