@@ -156,6 +156,15 @@ class LakeIT {
         assertThat(app.get("/api/v1/lake/reconcile?topic=no.such.topic").statusCode()).isEqualTo(404);
     }
 
+    @Test
+    void compactionRunsOnRequestAndLeavesTodaysFilesAlone() throws Exception {
+        List<String> before = LakeFiles.keys(app.s3(), bucket(), "raw/caravan.geo/");
+        HttpResponse<String> r = app.post("/api/v1/lake/compact?topics=caravan.geo", "application/json", "");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(JSON.readTree(r.body()).get("filesMerged").asInt()).isZero();
+        assertThat(LakeFiles.keys(app.s3(), bucket(), "raw/caravan.geo/")).isEqualTo(before);
+    }
+
     private static boolean landedAll(String topic) throws Exception {
         HttpResponse<String> r = app.get("/api/v1/lake/reconcile?topic=" + topic);
         if (r.statusCode() != 200) {

@@ -183,6 +183,8 @@ public final class CaravanConfiguration implements CamelConfiguration {
                 settings.get("caravan.lake.group", "caravan-lake"),
                 Duration.ofMillis(settings.getInt("caravan.health.timeout-ms", 5_000)));
         registry.bind("lakeReconcile", reconcile);
+        registry.bind("lakeCompactor", new dev.caravan.sink.lake.LakeCompactor(lakeStore, lakeKeys,
+                java.time.Clock.systemUTC(), settings.get("caravan.lake.topics", "")));
         context.addService(new ClosingService(reconcile), true, false);
 
         // pollers: state in MongoDB, one leader schedules them (routes/poll/poller-scheduler)

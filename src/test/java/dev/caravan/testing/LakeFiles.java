@@ -56,7 +56,7 @@ public final class LakeFiles {
     public static List<JsonNode> manifests(S3Client s3, String bucket, String topic) {
         List<JsonNode> out = new ArrayList<>();
         for (String key : keys(s3, bucket, "_manifests/" + topic + "/")) {
-            if (!key.endsWith("_pending.json")) {
+            if (!key.endsWith("_pending.json") && !key.contains("/compacted/")) {
                 try {
                     out.add(JSON.readTree(s3.getObjectAsBytes(b -> b.bucket(bucket).key(key)).asByteArray()));
                 } catch (IOException e) {

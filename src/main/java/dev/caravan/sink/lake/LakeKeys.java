@@ -52,6 +52,27 @@ public final class LakeKeys {
         return withPrefix("_manifests/%s/%d/_pending.json".formatted(topic, partition));
     }
 
+    /** {prefix}/{zone}/{topic}/ */
+    public String zonePrefix(String zone, String topic) {
+        return withPrefix(zone + "/" + topic + "/");
+    }
+
+    /** A merged file: named for the first offsets of its first and last inputs. */
+    public String compacted(String zone, String topic, int partition, String day, String hour, long first, long lastFirst) {
+        return withPrefix("%s/%s/dt=%s/hour=%s/%s+%d+%020d-%020dc.ndjson.gz".formatted(zone, topic, day, hour, topic,
+                partition, first, lastFirst));
+    }
+
+    /** The manifest entry of the merged file of one partition, zone, day and hour. */
+    public String compactionManifest(String topic, int partition, String zone, String day, String hour) {
+        return withPrefix("_manifests/%s/%d/compacted/%s-%s-%s.json".formatted(topic, partition, zone, day, hour));
+    }
+
+    /** The intent of a compaction in progress for a partition. */
+    public String compactionPending(String topic, int partition) {
+        return withPrefix("_manifests/%s/%d/compacted/_pending.json".formatted(topic, partition));
+    }
+
     private String withPrefix(String path) {
         return prefix.isEmpty() ? path : prefix + "/" + path;
     }

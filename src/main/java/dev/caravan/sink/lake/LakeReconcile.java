@@ -51,7 +51,7 @@ public final class LakeReconcile implements AutoCloseable {
         }
         Map<Integer, List<Map<String, Object>>> byPartition = new HashMap<>();
         for (String key : store.list(keys.manifests(topic))) {
-            if (key.endsWith("/_pending.json") || !key.endsWith(".json")) {
+            if (key.endsWith("/_pending.json") || key.contains("/compacted/") || !key.endsWith(".json")) {
                 continue;
             }
             Map<String, Object> m = store.getJson(key);

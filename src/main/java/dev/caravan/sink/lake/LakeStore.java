@@ -86,6 +86,22 @@ public final class LakeStore {
         return keys;
     }
 
+    /** The object's bytes, or null when there is none. */
+    byte[] getOrNull(String key) {
+        try {
+            return s3.getObjectAsBytes(b -> b.bucket(bucket).key(key)).asByteArray();
+        } catch (NoSuchKeyException e) {
+            return null;
+        } catch (S3Exception e) {
+            if (e.statusCode() == 404) {
+                return null;
+            }
+            throw new LakeUnavailableException("S3 did not answer for " + key + ": " + e.getMessage(), e);
+        } catch (SdkException e) {
+            throw new LakeUnavailableException("S3 did not answer for " + key + ": " + e.getMessage(), e);
+        }
+    }
+
     public byte[] get(String key) {
         try {
             return s3.getObjectAsBytes(b -> b.bucket(bucket).key(key)).asByteArray();

@@ -1,0 +1,234 @@
+package dev.caravan.sink.lake;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The scheduled batch of the lake: merges the small files of each topic partition, zone, day and hour of past days
+ * into one file, so readers open a few large files instead of one per rotation. Crash-safe and idempotent: an intent
+ * names the target and its inputs before anything is written, the merged file and its manifest are written before
+ * the inputs are deleted, and a run first finishes any intent a crash left behind. The Hive layout stays uniform
+ * (dt=/hour=), which is why the merge is per hour of the day rather than one file per day.
+ */
+public final class LakeCompactor {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LakeCompactor.class);
+    private static final Pattern FILE = Pattern.compile(
+            "(?:.*/)?(raw|clean)/([^/]+)/dt=(\\d{4}-\\d{2}-\\d{2})/hour=(\\d{2})/[^/]+\\+(\\d+)\\+(\\d{20})(-\\d{20}c)?\\.ndjson\\.gz");
+
+    /** What one run did. */
+    public record Result(int groupsCompacted, int filesMerged, int filesWritten, int recovered) {
+    }
+
+    private final LakeStore store;
+    private final LakeKeys keys;
+    private final Clock clock;
+    private final String allTopics;
+    private Consumer<String> stepHook = step -> { };
+
+    public LakeCompactor(LakeStore store, LakeKeys keys, Clock clock, String allTopics) {
+        this.store = store;
+        this.keys = keys;
+        this.clock = clock;
+        this.allTopics = allTopics;
+    }
+
+    /** POST /api/v1/lake/compact: the topics asked for, or every lake topic. */
+    public Result compactRequested(String topics) {
+        return compact(topics == null || topics.isBlank() ? allTopics : topics);
+    }
+
+    /** Tests stop a run after a step (by throwing) to leave what a crash would leave. */
+    void stepHook(Consumer<String> hook) {
+        this.stepHook = hook;
+    }
+
+    /** Compacts every topic listed (comma-separated); each run first completes what a crashed run left. */
+    public synchronized Result compact(String topics) {
+        int groups = 0;
+        int merged = 0;
+        int written = 0;
+        int recovered = 0;
+        LocalDate today = LocalDate.now(clock.withZone(ZoneOffset.UTC));
+        for (String topic : topics.split(",")) {
+            topic = topic.trim();
+            if (topic.isEmpty()) {
+                continue;
+            }
+            for (String key : store.list(keys.manifests(topic))) {
+                if (key.endsWith("/compacted/_pending.json")) {
+                    finish(store.getJson(key), key);
+                    recovered++;
+                }
+            }
+            // the last file set of each partition may not be committed yet (a restart would write it again): its
+            // files are left alone until a later set follows it
+            Set<String> uncommitted = new java.util.HashSet<>();
+            for (String key : store.list(keys.manifests(topic))) {
+                if (key.endsWith("/_pending.json") && !key.contains("/compacted/")) {
+                    Map<String, Object> last = store.getJson(key);
+                    if (last != null && last.get("files") instanceof List<?> files) {
+                        files.forEach(f -> uncommitted.add(String.valueOf(f)));
+                    }
+                }
+            }
+            // files by topic partition, zone, day and hour, from the data itself (not only manifests: a file of a
+            // set whose commit is pending is listed too, and merging it changes nothing about its offsets)
+            Map<String, List<FileRef>> byGroup = new TreeMap<>();
+            for (String zone : List.of("raw", "clean")) {
+                for (String key : store.list(keys.zonePrefix(zone, topic))) {
+                    Matcher m = FILE.matcher(key);
+                    if (!m.matches() || !LocalDate.parse(m.group(3)).isBefore(today) || uncommitted.contains(key)) {
+                        continue;
+                    }
+                    FileRef f = new FileRef(key, m.group(1), Integer.parseInt(m.group(5)), m.group(3), m.group(4),
+                            Long.parseLong(m.group(6)), m.group(7) != null);
+                    byGroup.computeIfAbsent(f.zone + "|" + f.partition + "|" + f.day + "|" + f.hour,
+                            g -> new ArrayList<>()).add(f);
+                }
+            }
+            for (List<FileRef> files : byGroup.values()) {
+                if (files.size() < 2) {
+                    continue;
+                }
+                files.sort(Comparator.comparingLong(FileRef::firstOffset));
+                merge(topic, files);
+                groups++;
+                merged += files.size();
+                written++;
+            }
+        }
+        if (groups > 0 || recovered > 0) {
+            LOG.info("Lake compaction: {} files merged into {}, {} interrupted compactions completed", merged, written,
+                    recovered);
+        }
+        return new Result(groups, merged, written, recovered);
+    }
+
+    private void merge(String topic, List<FileRef> files) {
+        FileRef first = files.get(0);
+        // named for its first and last input, so it is never one of its own inputs
+        String target = keys.compacted(first.zone, topic, first.partition, first.day, first.hour, first.firstOffset,
+                files.get(files.size() - 1).firstOffset);
+        String manifest = keys.compactionManifest(topic, first.partition, first.zone, first.day, first.hour);
+        Map<String, Object> intent = new LinkedHashMap<>();
+        intent.put("target", target);
+        intent.put("manifest", manifest);
+        intent.put("inputs", files.stream().map(FileRef::key).toList());
+        String intentKey = keys.compactionPending(topic, first.partition);
+        store.putJson(intentKey, intent);
+        stepHook.accept("intent");
+        write(intent);
+        finish(intent, intentKey);
+    }
+
+    /** Writes the merged file and its manifest from the intent's inputs (the target may already exist: overwrite). */
+    private void write(Map<String, Object> intent) {
+        @SuppressWarnings("unchecked")
+        List<String> inputs = (List<String>) intent.get("inputs");
+        String target = (String) intent.get("target");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        long records = 0;
+        long firstOffset = Long.MAX_VALUE;
+        Set<String> replaced = new LinkedHashSet<>();
+        try (GZIPOutputStream gzip = new GZIPOutputStream(out)) {
+            for (String key : inputs) {
+                byte[] bytes = store.getOrNull(key);
+                if (bytes == null) {
+                    continue; // merged and deleted by a run that crashed after writing the target
+                }
+                byte[] plain = gunzip(bytes);
+                gzip.write(plain);
+                for (byte b : plain) {
+                    if (b == '\n') {
+                        records++;
+                    }
+                }
+                Matcher m = FILE.matcher(key);
+                if (m.matches()) {
+                    firstOffset = Math.min(firstOffset, Long.parseLong(m.group(6)));
+                }
+                replaced.add(key);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        if (replaced.isEmpty()) {
+            return; // nothing left to merge: a previous run completed the write
+        }
+        byte[] bytes = out.toByteArray();
+        store.put(target, bytes, "application/x-ndjson");
+        stepHook.accept("target");
+        Map<String, Object> entry = new LinkedHashMap<>();
+        entry.put("key", target);
+        entry.put("format", LakeWriter.FORMAT);
+        entry.put("firstOffset", firstOffset);
+        entry.put("records", records);
+        entry.put("bytes", bytes.length);
+        entry.put("sha256", sha256(bytes));
+        entry.put("replaces", List.copyOf(replaced));
+        entry.put("compactedAt", clock.instant().toString());
+        store.putJson((String) intent.get("manifest"), entry);
+        stepHook.accept("manifest");
+    }
+
+    /** Deletes the inputs the merged file replaces, then the intent. Idempotent. */
+    private void finish(Map<String, Object> intent, String intentKey) {
+        if (intent == null) {
+            return;
+        }
+        String target = (String) intent.get("target");
+        if (store.getOrNull(target) == null || store.getJson((String) intent.get("manifest")) == null) {
+            // the crash came before the merged file and its manifest were complete: write them now
+            write(intent);
+        }
+        @SuppressWarnings("unchecked")
+        List<String> inputs = (List<String>) intent.get("inputs");
+        for (String key : inputs) {
+            store.delete(key);
+            stepHook.accept("delete");
+        }
+        store.delete(intentKey);
+    }
+
+    private static byte[] gunzip(byte[] gz) throws IOException {
+        try (GZIPInputStream in = new GZIPInputStream(new java.io.ByteArrayInputStream(gz))) {
+            return in.readAllBytes();
+        }
+    }
+
+    private static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private record FileRef(String key, String zone, int partition, String day, String hour, long firstOffset,
+            boolean compacted) {
+    }
+}

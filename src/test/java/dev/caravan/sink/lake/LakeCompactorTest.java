@@ -1,0 +1,141 @@
+package dev.caravan.sink.lake;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.caravan.config.CaravanConfiguration;
+import dev.caravan.config.Connections;
+import dev.caravan.embedded.EmbeddedS3;
+import dev.caravan.testing.LakeFiles;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.component.kafka.KafkaConstants;
+import org.apache.camel.component.kafka.consumer.KafkaManualCommit;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.support.DefaultExchange;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * Compaction against a real S3 API: yesterday's small files of a partition become one, every record stays exactly
+ * once, a second run changes nothing, the file set that may still be uncommitted is left alone, and a run stopped
+ * after any of its steps is completed by the next one without loss or duplicate.
+ */
+class LakeCompactorTest {
+
+    private static final long YESTERDAY = System.currentTimeMillis() - 86_400_000L;
+
+    @TempDir
+    static Path dir;
+    static EmbeddedS3 server;
+    static S3Client s3;
+    static LakeStore store;
+    static CamelContext context = new DefaultCamelContext();
+
+    @BeforeAll
+    static void start() throws Exception {
+        server = new EmbeddedS3(dir, "127.0.0.1", 0, "test", "test-secret");
+        server.start();
+        s3 = CaravanConfiguration.s3Client(new Connections(null, false, null, null, false, server.endpoint(),
+                "us-east-1", "lake", "test", "test-secret", true), true);
+        s3.createBucket(b -> b.bucket("lake"));
+        store = new LakeStore(s3, "lake");
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        s3.close();
+        server.close();
+    }
+
+    @Test
+    void pastSmallFilesBecomeOneAndASecondRunChangesNothing() throws Exception {
+        LakeWriter writer = writer();
+        writer.accept(records("c1", 0, 20)); // 5 file sets of 4; the last one's commit may still be pending
+        LakeCompactor compactor = new LakeCompactor(store, new LakeKeys(""), Clock.systemUTC(), "c1");
+
+        LakeCompactor.Result first = compactor.compact("c1");
+        assertThat(first.filesMerged()).isEqualTo(4);
+        assertThat(files("c1")).hasSize(2).anyMatch(k -> k.endsWith("c.ndjson.gz"));
+        assertThat(offsets("c1")).containsExactlyInAnyOrderElementsOf(range(0, 20));
+        JsonNode manifest = LakeFiles.manifests(s3, "lake", "c1").get(0);
+        assertThat(manifest).isNotNull();
+
+        assertThat(compactor.compact("c1").filesMerged()).isZero();
+        assertThat(offsets("c1")).containsExactlyInAnyOrderElementsOf(range(0, 20));
+
+        // more sets arrive: the earlier merged file is merged again with what is now committed
+        writer.accept(records("c1", 20, 28));
+        assertThat(compactor.compact("c1").filesMerged()).isEqualTo(3);
+        assertThat(files("c1")).hasSize(2);
+        assertThat(offsets("c1")).containsExactlyInAnyOrderElementsOf(range(0, 28));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"intent", "target", "manifest", "delete"})
+    void aRunStoppedAfterAnyStepIsCompletedByTheNext(String step) throws Exception {
+        String topic = "crash-" + step;
+        writer().accept(records(topic, 0, 16));
+        LakeCompactor compactor = new LakeCompactor(store, new LakeKeys(""), Clock.systemUTC(), topic);
+        compactor.stepHook(s -> {
+            if (s.equals(step)) {
+                throw new IllegalStateException("crash after " + s);
+            }
+        });
+        assertThatThrownBy(() -> compactor.compact(topic)).hasMessageContaining("crash after " + step);
+
+        LakeCompactor next = new LakeCompactor(store, new LakeKeys(""), Clock.systemUTC(), topic);
+        next.compact(topic);
+        assertThat(offsets(topic)).containsExactlyInAnyOrderElementsOf(range(0, 16));
+        assertThat(files(topic)).hasSize(2);
+        assertThat(LakeFiles.keys(s3, "lake", "_manifests/" + topic + "/0/compacted/")).noneMatch(k -> k.endsWith("_pending.json"));
+    }
+
+    private static List<String> files(String topic) {
+        return LakeFiles.keys(s3, "lake", "raw/" + topic + "/");
+    }
+
+    private static List<Long> offsets(String topic) {
+        return LakeFiles.lines(s3, "lake", "raw/" + topic + "/").stream().map(l -> l.get("offset").asLong()).toList();
+    }
+
+    private static List<Long> range(long from, long to) {
+        List<Long> out = new ArrayList<>();
+        for (long i = from; i < to; i++) {
+            out.add(i);
+        }
+        return out;
+    }
+
+    private static LakeWriter writer() {
+        return new LakeWriter(store, new LakeKeys(""), new LakeWriter.Limits(4, 1 << 30, 60_000),
+                true, false, new LakeCleaning(context, ""), new EventTime(""), Clock.systemUTC());
+    }
+
+    private static List<Exchange> records(String topic, long from, long to) {
+        List<Exchange> out = new ArrayList<>();
+        for (long o = from; o < to; o++) {
+            Exchange e = new DefaultExchange(context);
+            e.getMessage().setHeader(KafkaConstants.TOPIC, topic);
+            e.getMessage().setHeader(KafkaConstants.PARTITION, 0);
+            e.getMessage().setHeader(KafkaConstants.OFFSET, o);
+            e.getMessage().setHeader(KafkaConstants.TIMESTAMP, YESTERDAY);
+            e.getMessage().setHeader(KafkaConstants.KEY, "k" + o);
+            e.getMessage().setHeader(KafkaConstants.MANUAL_COMMIT, (KafkaManualCommit) () -> { });
+            e.getMessage().setBody(("{\"n\":" + o + "}").getBytes());
+            out.add(e);
+        }
+        return out;
+    }
+}
