@@ -37,6 +37,7 @@ class LakeIT {
     static Path data;
     static RunningCaravan app;
     static Map<Integer, JsonNode> geoByInd = new HashMap<>();
+    static Map<Integer, JsonNode> usersByInd = new HashMap<>();
 
     @BeforeAll
     static void start() throws Exception {
@@ -46,7 +47,9 @@ class LakeIT {
                 "caravan.lake.rotate-interval-ms", "3000",
                 "caravan.lake.check-interval-ms", "200",
                 "caravan.lake.batch-interval-ms", "200",
-                "caravan.lake.time-fields", "caravan.geo:timestamp"));
+                "caravan.lake.time-fields", "caravan.geo:timestamp",
+                "caravan.lake.formats", "caravan.users:avro",
+                "caravan.lake.avro-codec", "snappy"));
         PinterestGenerator posts = new PinterestGenerator(11);
         try (RecordProducer producer = new RecordProducer(app.connections().kafkaBrokers())) {
             for (int i = 0; i < GEO; i++) {
@@ -60,7 +63,9 @@ class LakeIT {
                     producer.send("caravan.pins", String.valueOf(pin.get("unique_id")), JSON.writeValueAsString(pin));
                 }
                 if (i < 3) {
-                    producer.send("caravan.users", String.valueOf(post.ind()), JSON.writeValueAsString(post.user()));
+                    String user = JSON.writeValueAsString(post.user());
+                    usersByInd.put(post.ind(), JSON.readTree(user));
+                    producer.send("caravan.users", String.valueOf(post.ind()), user);
                 }
             }
             producer.flush();
@@ -115,6 +120,30 @@ class LakeIT {
         assertThat(pins).extracting(l -> l.get("follower_count").isNumber() || l.get("follower_count").isNull())
                 .containsOnly(true);
         assertThat(pins).extracting(l -> l.get("follower_count").isNumber()).contains(true);
+    }
+
+    @Test
+    void anAvroStreamLandsAsContainerFilesTheAvroLibraryReadsBack() throws Exception {
+        assertThat(LakeFiles.keys(app.s3(), bucket(), "raw/caravan.users/")).isNotEmpty()
+                .allMatch(k -> k.endsWith(".avro"));
+        List<org.apache.avro.generic.GenericRecord> raw = LakeFiles.avro(app.s3(), bucket(), "raw/caravan.users/");
+        assertThat(raw).hasSize(3);
+        for (org.apache.avro.generic.GenericRecord r : raw) {
+            JsonNode value = JSON.readTree(((java.nio.ByteBuffer) r.get("value")).array());
+            assertThat(value).isEqualTo(usersByInd.get(value.get("ind").asInt()));
+            assertThat(r.get("topic").toString()).isEqualTo("caravan.users");
+            assertThat(r.getSchema().getName()).isEqualTo("LakeRawRecord");
+        }
+        List<org.apache.avro.generic.GenericRecord> clean = LakeFiles.avro(app.s3(), bucket(), "clean/caravan.users/");
+        assertThat(clean).hasSize(3);
+        for (org.apache.avro.generic.GenericRecord r : clean) {
+            JsonNode produced = usersByInd.get(((Number) r.get("ind")).intValue());
+            assertThat(r.get("user_name").toString())
+                    .isEqualTo(produced.get("first_name").asText() + " " + produced.get("last_name").asText());
+            assertThat(r.get("age")).isInstanceOf(Long.class);
+        }
+        assertThat(LakeFiles.manifests(app.s3(), bucket(), "caravan.users").get(0).at("/files/0/format").asText())
+                .isEqualTo("avro");
     }
 
     @Test

@@ -178,7 +178,8 @@ public final class CaravanConfiguration implements CamelConfiguration {
                         Long.parseLong(settings.get("caravan.lake.flush-bytes", "67108864")),
                         settings.getInt("caravan.lake.rotate-interval-ms", 60_000)),
                 settings.get("caravan.lake.zones", "raw,clean"), settings.get("caravan.lake.cleaners", ""),
-                settings.get("caravan.lake.time-fields", "")));
+                settings.get("caravan.lake.time-fields", ""), settings.get("caravan.lake.formats", ""),
+                settings.get("caravan.lake.avro-codec", "deflate")));
         LakeReconcile reconcile = new LakeReconcile(lakeStore, lakeKeys, c.kafkaBrokers(),
                 settings.get("caravan.lake.group", "caravan-lake"),
                 Duration.ofMillis(settings.getInt("caravan.health.timeout-ms", 5_000)));

@@ -52,6 +52,23 @@ public final class LakeFiles {
         }
     }
 
+    /** Every record of every .avro object under the prefix, read with the Avro library (schema from the file). */
+    public static List<org.apache.avro.generic.GenericRecord> avro(S3Client s3, String bucket, String prefix) {
+        List<org.apache.avro.generic.GenericRecord> out = new ArrayList<>();
+        for (String key : keys(s3, bucket, prefix)) {
+            if (key.endsWith(".avro")) {
+                byte[] bytes = s3.getObjectAsBytes(b -> b.bucket(bucket).key(key)).asByteArray();
+                try (var reader = new org.apache.avro.file.DataFileStream<org.apache.avro.generic.GenericRecord>(
+                        new ByteArrayInputStream(bytes), new org.apache.avro.generic.GenericDatumReader<>())) {
+                    reader.forEach(out::add);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+        }
+        return out;
+    }
+
     /** The manifests (not the intents) of a topic. */
     public static List<JsonNode> manifests(S3Client s3, String bucket, String topic) {
         List<JsonNode> out = new ArrayList<>();

@@ -37,7 +37,7 @@ public final class LakeCompactor {
 
     private static final Logger LOG = LoggerFactory.getLogger(LakeCompactor.class);
     private static final Pattern FILE = Pattern.compile(
-            "(?:.*/)?(raw|clean)/([^/]+)/dt=(\\d{4}-\\d{2}-\\d{2})/hour=(\\d{2})/[^/]+\\+(\\d+)\\+(\\d{20})(-\\d{20}c)?\\.ndjson\\.gz");
+            "(?:.*/)?(raw|clean)/([^/]+)/dt=(\\d{4}-\\d{2}-\\d{2})/hour=(\\d{2})/[^/]+\\+(\\d+)\\+(\\d{20})(-\\d{20}c)?\\.(ndjson\\.gz|avro)");
 
     /** What one run did. */
     public record Result(int groupsCompacted, int filesMerged, int filesWritten, int recovered) {
@@ -105,8 +105,8 @@ public final class LakeCompactor {
                         continue;
                     }
                     FileRef f = new FileRef(key, m.group(1), Integer.parseInt(m.group(5)), m.group(3), m.group(4),
-                            Long.parseLong(m.group(6)), m.group(7) != null);
-                    byGroup.computeIfAbsent(f.zone + "|" + f.partition + "|" + f.day + "|" + f.hour,
+                            Long.parseLong(m.group(6)), m.group(8));
+                    byGroup.computeIfAbsent(f.zone + "|" + f.partition + "|" + f.day + "|" + f.hour + "|" + f.format,
                             g -> new ArrayList<>()).add(f);
                 }
             }
@@ -132,7 +132,7 @@ public final class LakeCompactor {
         FileRef first = files.get(0);
         // named for its first and last input, so it is never one of its own inputs
         String target = keys.compacted(first.zone, topic, first.partition, first.day, first.hour, first.firstOffset,
-                files.get(files.size() - 1).firstOffset);
+                files.get(files.size() - 1).firstOffset, first.format);
         String manifest = keys.compactionManifest(topic, first.partition, first.zone, first.day, first.hour);
         Map<String, Object> intent = new LinkedHashMap<>();
         intent.put("target", target);
@@ -150,49 +150,105 @@ public final class LakeCompactor {
         @SuppressWarnings("unchecked")
         List<String> inputs = (List<String>) intent.get("inputs");
         String target = (String) intent.get("target");
+        Map<String, byte[]> present = new LinkedHashMap<>();
+        for (String key : inputs) {
+            byte[] bytes = store.getOrNull(key);
+            if (bytes != null) {
+                present.put(key, bytes); // an absent input was merged and deleted by a run that crashed later
+            }
+        }
+        if (present.isEmpty()) {
+            return;
+        }
+        long firstOffset = Long.MAX_VALUE;
+        for (String key : present.keySet()) {
+            Matcher m = FILE.matcher(key);
+            if (m.matches()) {
+                firstOffset = Math.min(firstOffset, Long.parseLong(m.group(6)));
+            }
+        }
+        Merged merged = target.endsWith(".avro") ? mergeAvro(target, present.values()) : mergeNdjson(present.values());
+        store.put(target, merged.bytes(), target.endsWith(".avro") ? "application/avro" : "application/x-ndjson");
+        stepHook.accept("target");
+        Map<String, Object> entry = new LinkedHashMap<>();
+        entry.put("key", target);
+        entry.put("format", target.endsWith(".avro") ? AvroFiles.FORMAT : NdjsonFile.FORMAT);
+        entry.put("firstOffset", firstOffset);
+        entry.put("records", merged.records());
+        entry.put("bytes", merged.bytes().length);
+        entry.put("sha256", sha256(merged.bytes()));
+        entry.put("schema", merged.schema());
+        entry.put("replaces", List.copyOf(present.keySet()));
+        entry.put("compactedAt", clock.instant().toString());
+        store.putJson((String) intent.get("manifest"), entry);
+        stepHook.accept("manifest");
+    }
+
+    private record Merged(byte[] bytes, long records, String schema) {
+    }
+
+    private static Merged mergeNdjson(Iterable<byte[]> inputs) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         long records = 0;
-        long firstOffset = Long.MAX_VALUE;
-        Set<String> replaced = new LinkedHashSet<>();
         try (GZIPOutputStream gzip = new GZIPOutputStream(out)) {
-            for (String key : inputs) {
-                byte[] bytes = store.getOrNull(key);
-                if (bytes == null) {
-                    continue; // merged and deleted by a run that crashed after writing the target
-                }
-                byte[] plain = gunzip(bytes);
+            for (byte[] gz : inputs) {
+                byte[] plain = gunzip(gz);
                 gzip.write(plain);
                 for (byte b : plain) {
                     if (b == '\n') {
                         records++;
                     }
                 }
-                Matcher m = FILE.matcher(key);
-                if (m.matches()) {
-                    firstOffset = Math.min(firstOffset, Long.parseLong(m.group(6)));
-                }
-                replaced.add(key);
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        if (replaced.isEmpty()) {
-            return; // nothing left to merge: a previous run completed the write
+        return new Merged(out.toByteArray(), records, null);
+    }
+
+    /** Same schema everywhere: blocks are copied; schemas that differ (clean zone): records are re-encoded. */
+    private static Merged mergeAvro(String target, Iterable<byte[]> inputs) {
+        try {
+            List<org.apache.avro.Schema> schemas = new ArrayList<>();
+            for (byte[] bytes : inputs) {
+                try (var reader = new org.apache.avro.file.DataFileStream<org.apache.avro.generic.GenericRecord>(
+                        new java.io.ByteArrayInputStream(bytes), new org.apache.avro.generic.GenericDatumReader<>())) {
+                    schemas.add(reader.getSchema());
+                }
+            }
+            org.apache.avro.Schema first = schemas.get(0);
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            long records = 0;
+            if (schemas.stream().allMatch(first::equals)) {
+                try (var writer = new org.apache.avro.file.DataFileWriter<org.apache.avro.generic.GenericRecord>(
+                        new org.apache.avro.generic.GenericDatumWriter<>(first)).setCodec(AvroFiles.codec("deflate"))) {
+                    writer.create(first, out);
+                    for (byte[] bytes : inputs) {
+                        try (var reader = new org.apache.avro.file.DataFileStream<org.apache.avro.generic.GenericRecord>(
+                                new java.io.ByteArrayInputStream(bytes), new org.apache.avro.generic.GenericDatumReader<>())) {
+                            while (reader.hasNext()) {
+                                writer.append(reader.next());
+                                records++;
+                            }
+                        }
+                    }
+                }
+                return new Merged(out.toByteArray(), records, first.toString());
+            }
+            List<Map<String, Object>> rows = new ArrayList<>();
+            for (byte[] bytes : inputs) {
+                try (var reader = new org.apache.avro.file.DataFileStream<org.apache.avro.generic.GenericRecord>(
+                        new java.io.ByteArrayInputStream(bytes), new org.apache.avro.generic.GenericDatumReader<>())) {
+                    while (reader.hasNext()) {
+                        rows.add(AvroFiles.toMap(reader.next()));
+                    }
+                }
+            }
+            AvroFiles.Written w = AvroFiles.write(first.getName(), rows, AvroFiles.codec("deflate"));
+            return new Merged(w.bytes(), rows.size(), w.schema().toString());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot merge Avro files into " + target, e);
         }
-        byte[] bytes = out.toByteArray();
-        store.put(target, bytes, "application/x-ndjson");
-        stepHook.accept("target");
-        Map<String, Object> entry = new LinkedHashMap<>();
-        entry.put("key", target);
-        entry.put("format", LakeWriter.FORMAT);
-        entry.put("firstOffset", firstOffset);
-        entry.put("records", records);
-        entry.put("bytes", bytes.length);
-        entry.put("sha256", sha256(bytes));
-        entry.put("replaces", List.copyOf(replaced));
-        entry.put("compactedAt", clock.instant().toString());
-        store.putJson((String) intent.get("manifest"), entry);
-        stepHook.accept("manifest");
     }
 
     /** Deletes the inputs the merged file replaces, then the intent. Idempotent. */
@@ -229,6 +285,6 @@ public final class LakeCompactor {
     }
 
     private record FileRef(String key, String zone, int partition, String day, String hour, long firstOffset,
-            boolean compacted) {
+            String format) {
     }
 }

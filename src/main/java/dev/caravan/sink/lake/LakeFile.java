@@ -1,67 +1,44 @@
 package dev.caravan.sink.lake;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import java.util.zip.GZIPOutputStream;
 
 /**
- * One lake file being filled: newline-delimited JSON, gzip-compressed as it is written (memory holds the compressed
- * bytes), with the first and last offset, record count and sizes its manifest entry needs.
+ * One lake file being filled (NDJSON.gz or Avro), with what its manifest entry needs: first and last offset, record
+ * count, sizes, checksum, format and schema.
  */
-final class LakeFile {
+abstract class LakeFile {
 
     private final String key;
     private final String zone;
     private final long firstOffset;
-    private final ByteArrayOutputStream compressed = new ByteArrayOutputStream();
-    private final GZIPOutputStream gzip;
     private long lastOffset;
     private int records;
     private long rawBytes;
-    private byte[] finished;
 
     LakeFile(String key, String zone, long firstOffset) {
         this.key = key;
         this.zone = zone;
         this.firstOffset = firstOffset;
         this.lastOffset = firstOffset;
-        try {
-            this.gzip = new GZIPOutputStream(compressed, 64 * 1024);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
-    void append(long offset, byte[] line) {
-        try {
-            gzip.write(line);
-            gzip.write('\n');
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+    /** The complete file; it takes no more records after this. */
+    abstract byte[] bytes();
+
+    abstract String format();
+
+    /** The schema its manifest entry names. */
+    abstract String schema();
+
+    final void counted(long offset, long size) {
         lastOffset = offset;
         records++;
-        rawBytes += line.length + 1;
+        rawBytes += size;
     }
 
-    /** The complete gzip member; the file takes no more records after this. */
-    byte[] bytes() {
-        if (finished == null) {
-            try {
-                gzip.finish();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            finished = compressed.toByteArray();
-        }
-        return finished;
-    }
-
-    String sha256() {
+    final String sha256() {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes()));
         } catch (NoSuchAlgorithmException e) {
@@ -69,27 +46,27 @@ final class LakeFile {
         }
     }
 
-    String key() {
+    final String key() {
         return key;
     }
 
-    String zone() {
+    final String zone() {
         return zone;
     }
 
-    long firstOffset() {
+    final long firstOffset() {
         return firstOffset;
     }
 
-    long lastOffset() {
+    final long lastOffset() {
         return lastOffset;
     }
 
-    int records() {
+    final int records() {
         return records;
     }
 
-    long rawBytes() {
+    final long rawBytes() {
         return rawBytes;
     }
 }

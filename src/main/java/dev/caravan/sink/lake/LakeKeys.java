@@ -58,9 +58,10 @@ public final class LakeKeys {
     }
 
     /** A merged file: named for the first offsets of its first and last inputs. */
-    public String compacted(String zone, String topic, int partition, String day, String hour, long first, long lastFirst) {
-        return withPrefix("%s/%s/dt=%s/hour=%s/%s+%d+%020d-%020dc.ndjson.gz".formatted(zone, topic, day, hour, topic,
-                partition, first, lastFirst));
+    public String compacted(String zone, String topic, int partition, String day, String hour, long first, long lastFirst,
+            String ext) {
+        return withPrefix("%s/%s/dt=%s/hour=%s/%s+%d+%020d-%020dc.%s".formatted(zone, topic, day, hour, topic,
+                partition, first, lastFirst, ext));
     }
 
     /** The manifest entry of the merged file of one partition, zone, day and hour. */

@@ -39,7 +39,6 @@ public final class LakeWriter {
 
     private static final Logger LOG = LoggerFactory.getLogger(LakeWriter.class);
     private static final ObjectMapper JSON = new ObjectMapper();
-    static final String FORMAT = "ndjson.gz";
     static final String RAW_SCHEMA = "caravan-raw-envelope/1 {topic,partition,offset,timestamp,key,value}";
 
     public record Limits(int flushRecords, long flushBytes, long rotateIntervalMs) {
@@ -52,6 +51,8 @@ public final class LakeWriter {
     private final boolean cleanZone;
     private final LakeCleaning cleaning;
     private final EventTime eventTime;
+    private final Map<String, String> formatByTopic = new java.util.HashMap<>();
+    private final org.apache.avro.file.CodecFactory avroCodec;
     private final Clock clock;
     private final Map<String, LakeUnit> open = new ConcurrentHashMap<>();
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
@@ -64,6 +65,22 @@ public final class LakeWriter {
 
     LakeWriter(LakeStore store, LakeKeys keys, Limits limits, boolean rawZone, boolean cleanZone,
             LakeCleaning cleaning, EventTime eventTime, Clock clock) {
+        this(store, keys, limits, rawZone, cleanZone, cleaning, eventTime, "", "deflate", clock);
+    }
+
+    LakeWriter(LakeStore store, LakeKeys keys, Limits limits, boolean rawZone, boolean cleanZone,
+            LakeCleaning cleaning, EventTime eventTime, String formats, String avroCodec, Clock clock) {
+        for (String pair : formats.split(",")) {
+            int colon = pair.lastIndexOf(':');
+            if (colon > 0) {
+                String format = pair.substring(colon + 1).trim();
+                if (!format.equals(AvroFiles.FORMAT) && !format.equals(NdjsonFile.FORMAT)) {
+                    throw new IllegalArgumentException("caravan.lake.formats: '" + format + "' is neither ndjson.gz nor avro");
+                }
+                formatByTopic.put(pair.substring(0, colon).trim(), format);
+            }
+        }
+        this.avroCodec = AvroFiles.codec(avroCodec);
         this.store = store;
         this.keys = keys;
         this.limits = limits;
@@ -76,10 +93,10 @@ public final class LakeWriter {
 
     /** The bean the configuration binds. */
     public static LakeWriter create(org.apache.camel.CamelContext context, LakeStore store, LakeKeys keys,
-            Limits limits, String zones, String cleaners, String timeFields) {
+            Limits limits, String zones, String cleaners, String timeFields, String formats, String avroCodec) {
         List<String> z = List.of(zones.replace(" ", "").split(","));
         return new LakeWriter(store, keys, limits, z.contains("raw"), z.contains("clean"),
-                new LakeCleaning(context, cleaners), new EventTime(timeFields), Clock.systemUTC());
+                new LakeCleaning(context, cleaners), new EventTime(timeFields), formats, avroCodec, Clock.systemUTC());
     }
 
     /**
@@ -177,7 +194,12 @@ public final class LakeWriter {
         unit.commit = commit;
         long bucketTime = eventTime.of(unit.topic, parsed, ts);
         if (rawZone) {
-            file(unit, "raw", offset, bucketTime).append(offset, rawLine(unit, offset, ts, key, value, parsed));
+            LakeFile raw = file(unit, "raw", offset, bucketTime);
+            if (raw instanceof AvroFiles.Raw avro) {
+                avro.append(unit.topic, unit.partition, offset, ts, key, value);
+            } else {
+                ((NdjsonFile) raw).append(offset, rawLine(unit, offset, ts, key, value, parsed));
+            }
         }
         if (cleanZone && cleaning.cleans(unit.topic)) {
             if (parsed == null) {
@@ -185,7 +207,12 @@ public final class LakeWriter {
             } else {
                 try {
                     Map<String, Object> clean = cleaning.clean(unit.topic, unit.partition, offset, parsed);
-                    file(unit, "clean", offset, bucketTime).append(offset, JSON.writeValueAsBytes(clean));
+                    LakeFile f = file(unit, "clean", offset, bucketTime);
+                    if (f instanceof AvroFiles.Clean avro) {
+                        avro.append(offset, clean, value.length);
+                    } else {
+                        ((NdjsonFile) f).append(offset, JSON.writeValueAsBytes(clean));
+                    }
                 } catch (Exception refused) {
                     // the raw zone has it; the MongoDB sink dead-letters the same record with the reason
                     unit.skipped++;
@@ -197,8 +224,16 @@ public final class LakeWriter {
 
     private LakeFile file(LakeUnit unit, String zone, long offset, long bucketTime) {
         String bucket = zone + "|" + LakeKeys.bucket(bucketTime);
-        return unit.files.computeIfAbsent(bucket, b -> new LakeFile(
-                keys.key(zone, unit.topic, unit.partition, offset, bucketTime, FORMAT), zone, offset));
+        String format = formatByTopic.getOrDefault(unit.topic, NdjsonFile.FORMAT);
+        return unit.files.computeIfAbsent(bucket, b -> {
+            String key = keys.key(zone, unit.topic, unit.partition, offset, bucketTime, format);
+            if (format.equals(AvroFiles.FORMAT)) {
+                return zone.equals("raw") ? new AvroFiles.Raw(key, offset, avroCodec)
+                        : new AvroFiles.Clean(key, unit.topic, offset, avroCodec);
+            }
+            return new NdjsonFile(key, zone, offset, zone.equals("raw") ? RAW_SCHEMA
+                    : unit.topic + " cleaned by " + cleaning.cleaner(unit.topic));
+        });
     }
 
     /** One NDJSON line of the raw zone: the record's coordinates and its value as received. */
@@ -277,7 +312,7 @@ public final class LakeWriter {
             Map<String, Object> entry = new LinkedHashMap<>();
             entry.put("key", f.key());
             entry.put("zone", f.zone());
-            entry.put("format", FORMAT);
+            entry.put("format", f.format());
             entry.put("topic", unit.topic);
             entry.put("partition", unit.partition);
             entry.put("firstOffset", f.firstOffset());
@@ -286,8 +321,7 @@ public final class LakeWriter {
             entry.put("bytes", f.bytes().length);
             entry.put("uncompressedBytes", f.rawBytes());
             entry.put("sha256", f.sha256());
-            entry.put("schema", f.zone().equals("raw") ? RAW_SCHEMA
-                    : unit.topic + " cleaned by " + cleaning.cleaner(unit.topic));
+            entry.put("schema", f.schema());
             entries.add(entry);
         }
         Map<String, Object> manifest = new LinkedHashMap<>();

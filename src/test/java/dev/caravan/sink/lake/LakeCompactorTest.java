@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.caravan.config.CaravanConfiguration;
@@ -102,6 +103,33 @@ class LakeCompactorTest {
         assertThat(LakeFiles.keys(s3, "lake", "_manifests/" + topic + "/0/compacted/")).noneMatch(k -> k.endsWith("_pending.json"));
     }
 
+    @Test
+    void avroFilesAreMergedToo_cleanOnesWithDifferentSchemasUnderOneDerivedFromAll() throws Exception {
+        context.getRegistry().bind("echoCleaner", new Object() {
+            public Map<String, Object> clean(Map<String, Object> raw) {
+                return raw;
+            }
+        });
+        LakeWriter writer = new LakeWriter(store, new LakeKeys(""), new LakeWriter.Limits(4, 1 << 30, 60_000),
+                true, true, new LakeCleaning(context, "a1:echoCleaner"), new EventTime(""), "a1:avro", "snappy",
+                Clock.systemUTC());
+        // the first two sets carry a number "x", the later ones a text "y": each file has its own schema
+        writer.accept(records("a1", 0, 8, o -> "{\"n\":" + o + ",\"x\":" + o + "}"));
+        writer.accept(records("a1", 8, 20, o -> "{\"n\":" + o + ",\"y\":\"v" + o + "\"}"));
+        LakeCompactor compactor = new LakeCompactor(store, new LakeKeys(""), Clock.systemUTC(), "a1");
+        assertThat(compactor.compact("a1").filesMerged()).isEqualTo(8);
+
+        List<org.apache.avro.generic.GenericRecord> raw = LakeFiles.avro(s3, "lake", "raw/a1/");
+        assertThat(raw).extracting(r -> (Long) r.get("offset")).containsExactlyInAnyOrderElementsOf(range(0, 20));
+        List<org.apache.avro.generic.GenericRecord> clean = LakeFiles.avro(s3, "lake", "clean/a1/");
+        assertThat(clean).hasSize(20);
+        org.apache.avro.generic.GenericRecord merged = clean.stream()
+                .filter(r -> r.getSchema().getField("x") != null && r.getSchema().getField("y") != null)
+                .findFirst().orElseThrow();
+        assertThat(merged.getSchema().getField("x").schema().getTypes()).extracting(org.apache.avro.Schema::getType)
+                .containsExactly(org.apache.avro.Schema.Type.NULL, org.apache.avro.Schema.Type.LONG);
+    }
+
     private static List<String> files(String topic) {
         return LakeFiles.keys(s3, "lake", "raw/" + topic + "/");
     }
@@ -124,6 +152,10 @@ class LakeCompactorTest {
     }
 
     private static List<Exchange> records(String topic, long from, long to) {
+        return records(topic, from, to, o -> "{\"n\":" + o + "}");
+    }
+
+    private static List<Exchange> records(String topic, long from, long to, java.util.function.LongFunction<String> json) {
         List<Exchange> out = new ArrayList<>();
         for (long o = from; o < to; o++) {
             Exchange e = new DefaultExchange(context);
@@ -133,7 +165,7 @@ class LakeCompactorTest {
             e.getMessage().setHeader(KafkaConstants.TIMESTAMP, YESTERDAY);
             e.getMessage().setHeader(KafkaConstants.KEY, "k" + o);
             e.getMessage().setHeader(KafkaConstants.MANUAL_COMMIT, (KafkaManualCommit) () -> { });
-            e.getMessage().setBody(("{\"n\":" + o + "}").getBytes());
+            e.getMessage().setBody(json.apply(o).getBytes());
             out.add(e);
         }
         return out;

@@ -1,0 +1,335 @@
+package dev.caravan.sink.lake;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaBuilder;
+import org.apache.avro.file.CodecFactory;
+import org.apache.avro.file.DataFileWriter;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericDatumWriter;
+import org.apache.avro.generic.GenericRecord;
+
+/**
+ * Avro Object Container Files of the lake (schema embedded, deflate or snappy). The raw zone has one fixed envelope
+ * schema; the clean zone's schema is derived from the file's own records when the file is closed: each field is
+ * nullable and typed by what its values are (long, double, boolean, string, nested record, array), a field whose
+ * values disagree in kind is kept as its JSON text.
+ */
+final class AvroFiles {
+
+    static final String FORMAT = "avro";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    static final Schema RAW = SchemaBuilder.record("LakeRawRecord").namespace("dev.caravan.lake")
+            .doc("A Kafka record as received, with its coordinates").fields()
+            .requiredString("topic")
+            .requiredInt("partition")
+            .requiredLong("offset")
+            .name("timestamp").type(SchemaBuilder.builder().longBuilder().prop("logicalType", "timestamp-millis")
+                    .endLong()).noDefault()
+            .optionalString("key")
+            .optionalBytes("value")
+            .endRecord();
+
+    private AvroFiles() {
+    }
+
+    static CodecFactory codec(String name) {
+        return switch (name) {
+            case "snappy" -> CodecFactory.snappyCodec();
+            case "null", "none" -> CodecFactory.nullCodec();
+            default -> CodecFactory.deflateCodec(6);
+        };
+    }
+
+    /** The raw zone in Avro: records are encoded as they come. */
+    static final class Raw extends LakeFile {
+        private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+        private final DataFileWriter<GenericRecord> writer;
+        private byte[] finished;
+
+        Raw(String key, long firstOffset, CodecFactory codec) {
+            super(key, "raw", firstOffset);
+            writer = new DataFileWriter<GenericRecord>(new GenericDatumWriter<>(RAW)).setCodec(codec);
+            try {
+                writer.create(RAW, out);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        void append(String topic, int partition, long offset, long timestamp, String key, byte[] value) {
+            GenericRecord r = new GenericData.Record(RAW);
+            r.put("topic", topic);
+            r.put("partition", partition);
+            r.put("offset", offset);
+            r.put("timestamp", timestamp);
+            r.put("key", key);
+            r.put("value", value == null ? null : ByteBuffer.wrap(value));
+            try {
+                writer.append(r);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            counted(offset, value == null ? 0 : value.length);
+        }
+
+        @Override
+        byte[] bytes() {
+            if (finished == null) {
+                try {
+                    writer.close();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                finished = out.toByteArray();
+            }
+            return finished;
+        }
+
+        @Override
+        String format() {
+            return FORMAT;
+        }
+
+        @Override
+        String schema() {
+            return RAW.toString();
+        }
+    }
+
+    /** The clean zone in Avro: records are kept until the file closes, then written under their derived schema. */
+    static final class Clean extends LakeFile {
+        private final String recordName;
+        private final CodecFactory codec;
+        private final List<Map<String, Object>> rows = new ArrayList<>();
+        private Schema schema;
+        private byte[] finished;
+
+        Clean(String key, String topic, long firstOffset, CodecFactory codec) {
+            super(key, "clean", firstOffset);
+            this.recordName = name(topic);
+            this.codec = codec;
+        }
+
+        void append(long offset, Map<String, Object> row, long size) {
+            rows.add(row);
+            counted(offset, size);
+        }
+
+        @Override
+        byte[] bytes() {
+            if (finished == null) {
+                Written w = write(recordName, rows, codec);
+                finished = w.bytes();
+                schema = w.schema();
+                rows.clear();
+            }
+            return finished;
+        }
+
+        @Override
+        String format() {
+            return FORMAT;
+        }
+
+        @Override
+        String schema() {
+            bytes();
+            return schema.toString();
+        }
+    }
+
+    /** An Avro file and the schema it was written with. */
+    record Written(byte[] bytes, Schema schema) {
+    }
+
+    /** Writes rows under a schema derived from them. */
+    static Written write(String recordName, List<Map<String, Object>> rows, CodecFactory codec) {
+        Schema schema = recordSchema(recordName, "dev.caravan.lake", rows);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (DataFileWriter<GenericRecord> writer = new DataFileWriter<GenericRecord>(new GenericDatumWriter<>(schema))
+                .setCodec(codec)) {
+            writer.create(schema, out);
+            for (Map<String, Object> row : rows) {
+                writer.append((GenericRecord) convert(schema, row));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return new Written(out.toByteArray(), schema);
+    }
+
+    // --- schema derivation
+
+    private enum Kind { BOOLEAN, LONG, DOUBLE, STRING, RECORD, ARRAY }
+
+    private static Schema recordSchema(String name, String namespace, List<Map<String, Object>> rows) {
+        Map<String, Set<Kind>> kinds = new LinkedHashMap<>();
+        Map<String, List<Object>> values = new LinkedHashMap<>();
+        for (Map<String, Object> row : rows) {
+            for (Map.Entry<String, Object> e : row.entrySet()) {
+                kinds.computeIfAbsent(e.getKey(), k -> new LinkedHashSet<>());
+                values.computeIfAbsent(e.getKey(), k -> new ArrayList<>());
+                if (e.getValue() != null) {
+                    kinds.get(e.getKey()).add(kind(e.getValue()));
+                    values.get(e.getKey()).add(e.getValue());
+                }
+            }
+        }
+        SchemaBuilder.FieldAssembler<Schema> fields = SchemaBuilder.record(name).namespace(namespace).fields();
+        Set<String> used = new LinkedHashSet<>();
+        for (Map.Entry<String, Set<Kind>> f : kinds.entrySet()) {
+            String field = uniqueName(f.getKey(), used);
+            Schema type = fieldType(name + "_" + field, namespace, f.getValue(), values.get(f.getKey()));
+            fields = fields.name(field).prop("caravan.source", f.getKey()).type(
+                    Schema.createUnion(Schema.create(Schema.Type.NULL), type)).withDefault(null);
+        }
+        return fields.endRecord();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Schema fieldType(String name, String namespace, Set<Kind> kinds, List<Object> values) {
+        if (kinds.isEmpty()) {
+            return Schema.create(Schema.Type.STRING);
+        }
+        if (kinds.size() == 1 || kinds.equals(Set.of(Kind.LONG, Kind.DOUBLE))) {
+            Kind k = kinds.contains(Kind.DOUBLE) ? Kind.DOUBLE : kinds.iterator().next();
+            return switch (k) {
+                case BOOLEAN -> Schema.create(Schema.Type.BOOLEAN);
+                case LONG -> Schema.create(Schema.Type.LONG);
+                case DOUBLE -> Schema.create(Schema.Type.DOUBLE);
+                case STRING -> Schema.create(Schema.Type.STRING);
+                case RECORD -> recordSchema(name, namespace, values.stream().map(v -> (Map<String, Object>) v).toList());
+                case ARRAY -> {
+                    Set<Kind> itemKinds = new LinkedHashSet<>();
+                    List<Object> items = new ArrayList<>();
+                    for (Object v : values) {
+                        for (Object i : (List<Object>) v) {
+                            if (i != null) {
+                                itemKinds.add(kind(i));
+                                items.add(i);
+                            }
+                        }
+                    }
+                    Schema item = fieldType(name + "_item", namespace, itemKinds, items);
+                    yield Schema.createArray(Schema.createUnion(Schema.create(Schema.Type.NULL), item));
+                }
+            };
+        }
+        return Schema.create(Schema.Type.STRING); // values of different kinds: their JSON text
+    }
+
+    private static Kind kind(Object v) {
+        if (v instanceof Boolean) {
+            return Kind.BOOLEAN;
+        }
+        if (v instanceof Integer || v instanceof Long || v instanceof Short || v instanceof Byte
+                || v instanceof java.math.BigInteger) {
+            return Kind.LONG;
+        }
+        if (v instanceof Number) {
+            return Kind.DOUBLE;
+        }
+        if (v instanceof Map<?, ?>) {
+            return Kind.RECORD;
+        }
+        if (v instanceof List<?>) {
+            return Kind.ARRAY;
+        }
+        return Kind.STRING;
+    }
+
+    private static String uniqueName(String source, Set<String> used) {
+        String n = source.replaceAll("[^A-Za-z0-9_]", "_");
+        if (n.isEmpty() || !(Character.isLetter(n.charAt(0)) || n.charAt(0) == '_')) {
+            n = "_" + n;
+        }
+        String candidate = n;
+        for (int i = 2; !used.add(candidate); i++) {
+            candidate = n + "_" + i;
+        }
+        return candidate;
+    }
+
+    static String name(String topic) {
+        String n = topic.replaceAll("[^A-Za-z0-9_]", "_");
+        return Character.isLetter(n.charAt(0)) ? n : "_" + n;
+    }
+
+    // --- values
+
+    @SuppressWarnings("unchecked")
+    private static Object convert(Schema schema, Object value) {
+        if (value == null) {
+            return null;
+        }
+        Schema s = schema.getType() == Schema.Type.UNION ? schema.getTypes().get(1) : schema;
+        return switch (s.getType()) {
+            case RECORD -> {
+                GenericRecord r = new GenericData.Record(s);
+                Map<String, Object> map = (Map<String, Object>) value;
+                for (Schema.Field f : s.getFields()) {
+                    r.put(f.pos(), convert(f.schema(), map.get(f.getProp("caravan.source"))));
+                }
+                yield r;
+            }
+            case ARRAY -> {
+                List<Object> out = new ArrayList<>();
+                for (Object i : (List<Object>) value) {
+                    out.add(convert(s.getElementType(), i));
+                }
+                yield out;
+            }
+            case LONG -> ((Number) value).longValue();
+            case DOUBLE -> ((Number) value).doubleValue();
+            case BOOLEAN -> value;
+            default -> value instanceof String str ? str : json(value);
+        };
+    }
+
+    /** A record back into the map it was written from (source field names, JSON text kept as text). */
+    static Map<String, Object> toMap(GenericRecord record) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (Schema.Field f : record.getSchema().getFields()) {
+            String source = f.getProp("caravan.source");
+            out.put(source == null ? f.name() : source, plain(record.get(f.pos())));
+        }
+        return out;
+    }
+
+    private static Object plain(Object v) {
+        if (v instanceof GenericRecord r) {
+            return toMap(r);
+        }
+        if (v instanceof List<?> l) {
+            List<Object> out = new ArrayList<>();
+            l.forEach(i -> out.add(plain(i)));
+            return out;
+        }
+        if (v instanceof CharSequence cs) {
+            return cs.toString();
+        }
+        return v;
+    }
+
+    private static String json(Object value) {
+        try {
+            return JSON.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            return String.valueOf(value);
+        }
+    }
+}
