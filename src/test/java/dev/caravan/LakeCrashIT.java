@@ -113,7 +113,7 @@ class LakeCrashIT {
             return false;
         }
         for (JsonNode p : report.get("partitions")) {
-            if (p.get("landedTo").asLong() < p.get("logEnd").asLong()) {
+            if (p.get("notYetLanded").asLong() > 0) {
                 return false;
             }
         }

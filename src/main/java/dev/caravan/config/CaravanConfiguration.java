@@ -157,7 +157,8 @@ public final class CaravanConfiguration implements CamelConfiguration {
         registry.bind("randomUserCleaner", new RandomUserCleaner());
         registry.bind("matchCleaner", new MatchCleaner());
         registry.bind("sinkRecordParser", new RecordParser());
-        registry.bind("mongoWrites", new MongoWrites(MongoSpecs.load(context)));
+        registry.bind("mongoWrites", new MongoWrites(MongoSpecs.load(context), settings.get("caravan.mongo.join.type", "posts"),
+                MongoWrites.parts(settings.get("caravan.mongo.join.parts", ""))));
         registry.bind("unwrapRecord", new UnwrapRecord());
         registry.bind("sinkBatchStrategy", new SinkBatchStrategy());
         registry.bind("sinkFailure", new SinkFailure());
@@ -187,6 +188,21 @@ public final class CaravanConfiguration implements CamelConfiguration {
         registry.bind("lakeCompactor", new dev.caravan.sink.lake.LakeCompactor(lakeStore, lakeKeys,
                 java.time.Clock.systemUTC(), settings.get("caravan.lake.topics", "")));
         context.addService(new ClosingService(reconcile), true, false);
+
+        // analytics: stream results from MongoDB, batch results from the lake's clean zone
+        registry.bind("metrics", new dev.caravan.metrics.Metrics(mongo, c.mongoDatabase(),
+                settings.get("caravan.metrics.collection", "metrics"),
+                new dev.caravan.sink.lake.LakeReader(lakeStore, lakeKeys),
+                new dev.caravan.metrics.Metrics.Sources(
+                        settings.get("caravan.mongo.collections.posts.name", "posts"),
+                        settings.get("caravan.mongo.collections.bestsellers.name", "bestsellers"),
+                        settings.get("caravan.mongo.collections.matches.name", "matches"),
+                        settings.get("caravan.streams.pins.topic", "caravan.pins"),
+                        settings.get("caravan.streams.geo.topic", "caravan.geo"),
+                        settings.get("caravan.streams.users.topic", "caravan.users"),
+                        settings.get("caravan.topics.bestsellers", "nyt.bestsellers"),
+                        settings.get("caravan.topics.matches", "football.matches")),
+                java.time.Clock.systemUTC()));
 
         // pollers: state in MongoDB, one leader schedules them (routes/poll/poller-scheduler)
         context.addService(ClusterSetup.clusterService(settings));

@@ -122,7 +122,7 @@ public final class LakeReconcile implements AutoCloseable {
             out.put("gaps", gaps);
             out.put("overlaps", overlaps);
             out.put("landedNotCommitted", uncommitted);
-            out.put("notYetLanded", Math.max(0, logEnd - landed));
+            out.put("notYetLanded", landed >= logEnd ? 0 : recordsBetween(topic, partition, landed, logEnd));
             partitions.add(out);
         }
         partitions.sort(Comparator.comparingInt(m -> (Integer) m.get("partition")));
@@ -133,6 +133,42 @@ public final class LakeReconcile implements AutoCloseable {
         report.put("files", files);
         report.put("partitions", partitions);
         return report;
+    }
+
+    /**
+     * Records (not transaction markers, not aborted records) in [from, to): the offsets after the last landed record
+     * may hold only the commit marker of a transactional batch, which no sink ever sees. Scans at most 10,000.
+     */
+    private long recordsBetween(String topic, int partition, long from, long to) {
+        if (to - from > 10_000) {
+            return to - from;
+        }
+        Properties p = new Properties();
+        p.put(org.apache.kafka.clients.consumer.ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
+        p.put(org.apache.kafka.clients.consumer.ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(org.apache.kafka.clients.consumer.ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        p.put(org.apache.kafka.clients.consumer.ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
+                org.apache.kafka.common.serialization.ByteArrayDeserializer.class);
+        p.put(org.apache.kafka.clients.consumer.ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
+                org.apache.kafka.common.serialization.ByteArrayDeserializer.class);
+        TopicPartition tp = new TopicPartition(topic, partition);
+        long found = 0;
+        try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]>(p)) {
+            consumer.assign(List.of(tp));
+            consumer.seek(tp, from);
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (consumer.position(tp) < to && System.nanoTime() < deadline) {
+                for (var r : consumer.poll(Duration.ofMillis(200)).records(tp)) {
+                    if (r.offset() < to) {
+                        found++;
+                    }
+                }
+            }
+            if (consumer.position(tp) < to) {
+                return Math.max(found, 1); // not read to the end in time (an open transaction): not landed
+            }
+        }
+        return found;
     }
 
     private static Map<String, Long> range(long from, long to) {

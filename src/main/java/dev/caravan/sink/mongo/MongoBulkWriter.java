@@ -56,7 +56,13 @@ public final class MongoBulkWriter {
             LinkedHashMap<Document, PendingWrite> writes =
                     byCollection.computeIfAbsent(w.collection().name(), c -> new LinkedHashMap<>());
             PendingWrite earlier = writes.get(w.filter());
-            if (earlier == null || !olderThan(w, earlier)) {
+            if (earlier != null && w.collection().mode() == CollectionSpec.Mode.MERGE && !w.collection().guarded()) {
+                // two $set of one key in a batch are their union, the later value winning (a joined post's parts)
+                Document merged = new Document(earlier.document());
+                merged.putAll(w.document());
+                writes.remove(w.filter());
+                writes.put(w.filter(), new PendingWrite(w.collection(), w.filter(), merged, w.source()));
+            } else if (earlier == null || !olderThan(w, earlier)) {
                 writes.remove(w.filter());
                 writes.put(w.filter(), w);
             }

@@ -13,9 +13,36 @@ import org.bson.Document;
 public final class MongoWrites {
 
     private final Map<String, CollectionSpec> byType;
+    private final Map<String, String> joinParts;
+    private final String joinType;
 
     public MongoWrites(Map<String, CollectionSpec> byType) {
+        this(byType, null, Map.of());
+    }
+
+    /**
+     * With a join: records of the types in {@code joinParts} (type -> sub-document name) are also written, merged by
+     * their join key, into the collection of {@code joinType} (the pin, geo and user records of one post -> posts).
+     */
+    public MongoWrites(Map<String, CollectionSpec> byType, String joinType, Map<String, String> joinParts) {
         this.byType = Map.copyOf(byType);
+        this.joinType = joinType;
+        this.joinParts = Map.copyOf(joinParts);
+        if (joinType != null && !joinParts.isEmpty() && spec(joinType).mode() != CollectionSpec.Mode.MERGE) {
+            throw new IllegalStateException("the join collection " + joinType + " must use mode merge");
+        }
+    }
+
+    /** caravan.mongo.join.parts: type:sub-document pairs, comma-separated. */
+    public static Map<String, String> parts(String spec) {
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        for (String pair : spec.split(",")) {
+            int colon = pair.indexOf(':');
+            if (colon > 0) {
+                out.put(pair.substring(0, colon).trim(), pair.substring(colon + 1).trim());
+            }
+        }
+        return out;
     }
 
     public CollectionSpec spec(String type) {
@@ -30,8 +57,28 @@ public final class MongoWrites {
         return byType.values();
     }
 
-    /** Write stage input: the cleaned document of {@code type}, keyed by its business key. */
-    public PendingWrite pending(Document cleaned, String type, Exchange exchange) {
+    /**
+     * Write stage input: the cleaned document of {@code type}, keyed by its business key; for a join part also its
+     * part of the joined document (a list of two writes then).
+     */
+    public Object pending(Document cleaned, String type, Exchange exchange) {
+        PendingWrite own = write(cleaned, type, exchange);
+        String part = joinParts.get(type);
+        if (part == null) {
+            return own;
+        }
+        CollectionSpec join = spec(joinType);
+        Document partDoc = new Document();
+        for (String field : join.keyFields()) {
+            partDoc.append(field, cleaned.get(field));
+        }
+        Document sub = new Document(cleaned);
+        sub.remove("_id");
+        partDoc.append(part, sub);
+        return List.of(own, write(partDoc, joinType, exchange));
+    }
+
+    private PendingWrite write(Document cleaned, String type, Exchange exchange) {
         CollectionSpec spec = spec(type);
         Document filter = new Document();
         for (String field : spec.keyFields()) {

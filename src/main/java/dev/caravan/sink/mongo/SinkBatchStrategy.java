@@ -17,6 +17,9 @@ public final class SinkBatchStrategy implements AggregationStrategy {
         Object outcome = newExchange.getMessage().getBody();
         if (outcome instanceof PendingWrite w) {
             batch.add(w);
+        } else if (outcome instanceof java.util.List<?> writes && !writes.isEmpty()
+                && writes.stream().allMatch(PendingWrite.class::isInstance)) {
+            writes.forEach(x -> batch.add((PendingWrite) x));
         } else if (outcome instanceof DeadLetter d) {
             batch.add(d);
         } else {

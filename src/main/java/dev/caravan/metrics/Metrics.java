@@ -1,0 +1,298 @@
+package dev.caravan.metrics;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Date;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.mongodb.MongoException;
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.ReplaceOptions;
+import dev.caravan.ingest.ProblemException;
+import dev.caravan.sink.lake.LakeReader;
+import org.bson.Document;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import static com.mongodb.client.model.Filters.eq;
+
+/**
+ * The analytics, kept current from MongoDB (the stream: the joined posts, bestsellers and matches as the sinks store
+ * them) and recomputed from the lake's clean zone (the batch: all history), both through the same Analytics functions.
+ * Results live in MongoDB (collection caravan.metrics.collection), so every replica answers the same.
+ */
+public final class Metrics {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Metrics.class);
+    private static final ObjectMapper CANONICAL = new ObjectMapper()
+            .configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
+
+    /** Where the facts are: MongoDB collections and the lake topics of each kind. */
+    public record Sources(String posts, String bestsellers, String matches, String pinsTopic, String geoTopic,
+            String usersTopic, String bestsellersTopic, String matchesTopic) {
+    }
+
+    private final MongoDatabase db;
+    private final MongoCollection<Document> results;
+    private final LakeReader lake;
+    private final Sources sources;
+    private final Clock clock;
+
+    public Metrics(MongoClient client, String database, String collection, LakeReader lake, Sources sources,
+            Clock clock) {
+        this.db = client.getDatabase(database);
+        this.results = db.getCollection(collection);
+        this.lake = lake;
+        this.sources = sources;
+        this.clock = clock;
+    }
+
+    // ------------------------------------------------------------------ stream and batch
+
+    /** The timer route: every metric from what MongoDB holds now. */
+    public synchronized int refreshStream() {
+        Rows.Dataset data = fromMongo();
+        Date now = Date.from(clock.instant());
+        for (Analytics.Metric m : Analytics.all()) {
+            results.updateOne(eq("_id", m.name()), new Document("$set", new Document("stream",
+                    new Document("computedAt", now).append("rows", docs(m.compute().apply(data))))
+                    .append("description", m.description())), new com.mongodb.client.model.UpdateOptions().upsert(true));
+        }
+        return Analytics.all().size();
+    }
+
+    /**
+     * POST /api/v1/metrics/recompute and the daily batch: every metric from the lake's clean zone, stored beside a
+     * stream result computed at the same moment, with their differences.
+     */
+    public synchronized Map<String, Object> recompute() {
+        Rows.Dataset batch = fromLake();
+        Rows.Dataset stream = fromMongo();
+        Date now = Date.from(clock.instant());
+        List<Map<String, Object>> report = new ArrayList<>();
+        boolean allAgree = true;
+        for (Analytics.Metric m : Analytics.all()) {
+            List<Map<String, Object>> b = m.compute().apply(batch);
+            List<Map<String, Object>> s = m.compute().apply(stream);
+            List<String> onlyStream = minus(s, b);
+            List<String> onlyBatch = minus(b, s);
+            boolean agree = onlyStream.isEmpty() && onlyBatch.isEmpty() && canonical(s).equals(canonical(b));
+            allAgree &= agree;
+            Document differences = new Document("onlyInStream", onlyStream.stream().limit(20).toList())
+                    .append("onlyInBatch", onlyBatch.stream().limit(20).toList())
+                    .append("count", onlyStream.size() + onlyBatch.size());
+            results.replaceOne(eq("_id", m.name()), new Document("_id", m.name())
+                    .append("description", m.description())
+                    .append("stream", new Document("computedAt", now).append("rows", docs(s)))
+                    .append("batch", new Document("computedAt", now).append("rows", docs(b)))
+                    .append("agree", agree)
+                    .append("differences", differences), new ReplaceOptions().upsert(true));
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("name", m.name());
+            r.put("agree", agree);
+            r.put("streamRows", s.size());
+            r.put("batchRows", b.size());
+            r.put("differences", onlyStream.size() + onlyBatch.size());
+            report.add(r);
+            if (!agree) {
+                LOG.warn("Metric {}: stream and batch disagree ({} rows only in the stream, {} only in the lake)",
+                        m.name(), onlyStream.size(), onlyBatch.size());
+            }
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("computedAt", now.toInstant().toString());
+        out.put("agree", allAgree);
+        out.put("posts", Map.of("stream", stream.posts().size(), "batch", batch.posts().size()));
+        out.put("metrics", report);
+        return out;
+    }
+
+    // ------------------------------------------------------------------ API
+
+    /** GET /api/v1/metrics. */
+    public List<Map<String, Object>> list() {
+        List<Map<String, Object>> out = new ArrayList<>();
+        Map<String, Document> stored = new HashMap<>();
+        for (Document d : results.find()) {
+            stored.put(d.getString("_id"), d);
+        }
+        for (Analytics.Metric m : Analytics.all()) {
+            Document d = stored.get(m.name());
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("name", m.name());
+            r.put("description", m.description());
+            r.put("computedAt", d == null ? null : at(d.get("stream", Document.class)));
+            r.put("batchComputedAt", d == null ? null : at(d.get("batch", Document.class)));
+            r.put("agree", d == null ? null : d.get("agree"));
+            out.add(r);
+        }
+        return out;
+    }
+
+    /** GET /api/v1/metrics/{name}: the stream result, and the last batch result with the comparison. */
+    public Map<String, Object> get(String name) {
+        Analytics.Metric metric = Analytics.all().stream().filter(m -> m.name().equals(name)).findFirst()
+                .orElseThrow(() -> new ProblemException(404, "Not Found", "no metric named '" + name
+                        + "'; GET /api/v1/metrics lists them"));
+        Document d;
+        try {
+            d = results.find(eq("_id", name)).first();
+        } catch (MongoException e) {
+            throw new IllegalStateException("MongoDB did not answer", e);
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("name", name);
+        out.put("description", metric.description());
+        Document stream = d == null ? null : d.get("stream", Document.class);
+        out.put("computedAt", at(stream));
+        out.put("rows", stream == null ? List.of() : plain(stream.getList("rows", Document.class)));
+        Document batch = d == null ? null : d.get("batch", Document.class);
+        if (batch != null) {
+            Map<String, Object> b = new LinkedHashMap<>();
+            b.put("computedAt", at(batch));
+            b.put("agree", d.get("agree"));
+            b.put("differences", d.get("differences"));
+            b.put("rows", plain(batch.getList("rows", Document.class)));
+            out.put("batch", b);
+        }
+        return out;
+    }
+
+    // ------------------------------------------------------------------ reading the facts
+
+    Rows.Dataset fromMongo() {
+        List<Rows.Post> posts = new ArrayList<>();
+        for (Document d : db.getCollection(sources.posts()).find()) {
+            Document pin = d.get("pin", Document.class);
+            Document geo = d.get("geo", Document.class);
+            Document user = d.get("user", Document.class);
+            if (pin != null && geo != null && user != null && d.get("ind") instanceof Number ind) {
+                posts.add(Rows.post(ind.longValue(), pin, geo, user));
+            }
+        }
+        List<Rows.Book> books = new ArrayList<>();
+        db.getCollection(sources.bestsellers()).find().forEach(d -> books.add(Rows.book(d)));
+        List<Rows.Match> matches = new ArrayList<>();
+        db.getCollection(sources.matches()).find().forEach(d -> matches.add(Rows.match(d)));
+        return new Rows.Dataset(posts, books, matches);
+    }
+
+    /**
+     * The same facts from the clean zone: per business key the last record in offset order (what the MongoDB sink's
+     * upserts keep), matches merged and guarded by last_updated as the sink does, posts joined by ind.
+     */
+    Rows.Dataset fromLake() {
+        Map<Object, Map<String, Object>> pins = latest(lake.clean(sources.pinsTopic()), r -> r.get("unique_id"));
+        Map<Object, Map<String, Object>> geo = latest(lake.clean(sources.geoTopic()),
+                r -> List.of(String.valueOf(r.get("ind")), String.valueOf(r.get("timestamp"))));
+        Map<Object, Map<String, Object>> users = latest(lake.clean(sources.usersTopic()), r -> key(r.get("ind")));
+        Map<Object, Map<String, Object>> pinByInd = new HashMap<>();
+        pins.values().forEach(p -> pinByInd.put(key(p.get("ind")), p));
+        Map<Object, Map<String, Object>> geoByInd = new HashMap<>();
+        geo.values().forEach(g -> geoByInd.put(key(g.get("ind")), g));
+        List<Rows.Post> posts = new ArrayList<>();
+        for (Map.Entry<Object, Map<String, Object>> e : pinByInd.entrySet()) {
+            Map<String, Object> g = geoByInd.get(e.getKey());
+            Map<String, Object> u = users.get(e.getKey());
+            if (g != null && u != null && e.getKey() instanceof Long ind) {
+                posts.add(Rows.post(ind, e.getValue(), g, u));
+            }
+        }
+        List<Rows.Book> books = new ArrayList<>();
+        latest(lake.clean(sources.bestsellersTopic()), r -> List.of(String.valueOf(r.get("list_name_encoded")),
+                String.valueOf(r.get("published_date")), String.valueOf(r.get("book_key"))))
+                .values().forEach(b -> books.add(Rows.book(b)));
+        List<Rows.Match> matches = new ArrayList<>();
+        Map<Object, Map<String, Object>> merged = new LinkedHashMap<>();
+        for (Map<String, Object> r : ordered(lake.clean(sources.matchesTopic()))) {
+            Object id = key(r.get("match_id"));
+            Map<String, Object> stored = merged.get(id);
+            if (stored == null) {
+                merged.put(id, new LinkedHashMap<>(r));
+            } else if (newer(r.get("last_updated"), stored.get("last_updated"))) {
+                stored.putAll(r);
+            }
+        }
+        merged.values().forEach(m -> matches.add(Rows.match(m)));
+        return new Rows.Dataset(posts, books, matches);
+    }
+
+    private static boolean newer(Object version, Object stored) {
+        if (version == null || stored == null) {
+            return true;
+        }
+        return version.toString().compareTo(stored.toString()) > 0;
+    }
+
+    private static Map<Object, Map<String, Object>> latest(List<Map<String, Object>> records,
+            java.util.function.Function<Map<String, Object>, Object> key) {
+        Map<Object, Map<String, Object>> out = new LinkedHashMap<>();
+        for (Map<String, Object> r : ordered(records)) {
+            out.put(key.apply(r), r);
+        }
+        return out;
+    }
+
+    private static List<Map<String, Object>> ordered(List<Map<String, Object>> records) {
+        List<Map<String, Object>> sorted = new ArrayList<>(records);
+        sorted.sort(Comparator.comparingInt((Map<String, Object> r) -> ((Number) r.get("_partition")).intValue())
+                .thenComparingLong(r -> ((Number) r.get("_offset")).longValue()));
+        return sorted;
+    }
+
+    private static Object key(Object v) {
+        return v instanceof Number n ? (Object) n.longValue() : v;
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private static List<Document> docs(List<Map<String, Object>> rows) {
+        return rows.stream().map(Document::new).toList();
+    }
+
+    private static List<Map<String, Object>> plain(List<Document> rows) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (Document d : rows) {
+            out.add(new LinkedHashMap<>(d));
+        }
+        return out;
+    }
+
+    private static String at(Document part) {
+        return part == null || part.getDate("computedAt") == null ? null : part.getDate("computedAt").toInstant().toString();
+    }
+
+    private static List<String> minus(List<Map<String, Object>> a, List<Map<String, Object>> b) {
+        Set<String> other = new LinkedHashSet<>(canonical(b));
+        List<String> out = new ArrayList<>();
+        for (String row : canonical(a)) {
+            if (!other.contains(row)) {
+                out.add(row);
+            }
+        }
+        return out;
+    }
+
+    private static List<String> canonical(List<Map<String, Object>> rows) {
+        List<String> out = new ArrayList<>();
+        for (Map<String, Object> r : rows) {
+            try {
+                out.add(CANONICAL.writeValueAsString(r));
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return out;
+    }
+}
