@@ -45,7 +45,11 @@ public final class RouteFileReloader extends RouteWatcherReloadStrategy {
     @Override
     protected void doStart() throws Exception {
         try (Stream<Path> files = Files.walk(folder)) {
-            files.filter(p -> p.toString().endsWith(".yaml")).forEach(p -> remember(location(p), read(p)));
+            // a Kubernetes ConfigMap mount keeps versioned copies in hidden ..data folders: only the visible files count
+            files.filter(p -> p.toString().endsWith(".yaml"))
+                    .filter(p -> java.util.stream.StreamSupport.stream(folder.relativize(p).spliterator(), false)
+                            .noneMatch(part -> part.toString().startsWith(".")))
+                    .forEach(p -> remember(location(p), read(p)));
         }
         super.doStart();
     }

@@ -70,7 +70,9 @@ public final class MongoWrites {
         CollectionSpec join = spec(joinType);
         Document partDoc = new Document();
         for (String field : join.keyFields()) {
-            partDoc.append(field, cleaned.get(field));
+            // one type for the join key whichever part brings it, so the parts of a post meet in one batch entry
+            Object v = cleaned.get(field);
+            partDoc.append(field, v instanceof Integer || v instanceof Short ? ((Number) v).longValue() : v);
         }
         Document sub = new Document(cleaned);
         sub.remove("_id");

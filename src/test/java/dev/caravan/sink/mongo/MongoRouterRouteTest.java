@@ -3,6 +3,7 @@ package dev.caravan.sink.mongo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 
 import dev.caravan.config.CaravanConfiguration;
@@ -58,7 +59,13 @@ class MongoRouterRouteTest {
                 "{\"ind\":5,\"timestamp\":\"2020-08-28 03:52:47\",\"latitude\":1,\"longitude\":2,\"country\":\"Chad\"}");
 
         geoExit.assertIsSatisfied();
-        PendingWrite write = result.getMessage().getBody(PendingWrite.class);
+        // a post's part: its own write, and its part of the joined post
+        List<?> writes = result.getMessage().getBody(List.class);
+        PendingWrite write = (PendingWrite) writes.get(0);
+        PendingWrite part = (PendingWrite) writes.get(1);
+        assertThat(part.collection().name()).isEqualTo("posts");
+        assertThat(part.filter()).isEqualTo(new Document("ind", 5L));
+        assertThat(part.document().get("geo", Document.class).getString("country")).isEqualTo("Chad");
         assertThat(write.collection().name()).isEqualTo("geo");
         assertThat(write.filter()).containsOnlyKeys("ind", "timestamp");
         assertThat(write.source().offset()).isEqualTo(12L);
@@ -77,7 +84,7 @@ class MongoRouterRouteTest {
         Exchange result = send("direct:clean-pins", "caravan.pins", "{\"index\":3,\"unique_id\":\"u-3\","
                 + "\"follower_count\":\"12k\",\"title\":\"No Title Data Available\"}");
 
-        PendingWrite write = result.getMessage().getBody(PendingWrite.class);
+        PendingWrite write = (PendingWrite) result.getMessage().getBody(List.class).get(0);
         assertThat(write.filter()).isEqualTo(new Document("unique_id", "u-3"));
         assertThat(write.document().get("follower_count")).isEqualTo(12_000L);
         assertThat(write.document().get("title")).isNull();
