@@ -204,6 +204,24 @@ public final class CaravanConfiguration implements CamelConfiguration {
                         settings.get("caravan.topics.matches", "football.matches")),
                 java.time.Clock.systemUTC()));
 
+        // the operator console: its files, and the overview it reads beside the pollers and metrics APIs
+        registry.bind("consoleAssets", new dev.caravan.console.ConsoleAssets());
+        java.util.Map<String, String> polled = new java.util.LinkedHashMap<>();
+        polled.put(settings.get("caravan.topics.bestsellers", "nyt.bestsellers"), "nyt");
+        polled.put(settings.get("caravan.topics.randomusers", "randomuser.users"), "randomuser");
+        polled.put(settings.get("caravan.topics.matches", "football.matches"), "football");
+        dev.caravan.console.Overview overview = new dev.caravan.console.Overview(c.kafkaBrokers(), streams, polled,
+                java.util.List.of(
+                        new dev.caravan.console.Overview.Sink("MongoDB", settings.get("caravan.mongo.group", "caravan-mongo"),
+                                java.util.List.of(settings.get("caravan.mongo.topics", "").split("\\s*,\\s*"))),
+                        new dev.caravan.console.Overview.Sink("lake", settings.get("caravan.lake.group", "caravan-lake"),
+                                java.util.List.of(settings.get("caravan.lake.topics", "").split("\\s*,\\s*")))),
+                settings.get("caravan.dlq.suffix", ".dlq"), context.getRegistry().lookupByNameAndType("lakeWriter",
+                        dev.caravan.sink.lake.LakeWriter.class),
+                Duration.ofMillis(settings.getInt("caravan.health.timeout-ms", 5_000)));
+        registry.bind("overview", overview);
+        context.addService(new ClosingService(overview), true, false);
+
         // pollers: state in MongoDB, one leader schedules them (routes/poll/poller-scheduler)
         context.addService(ClusterSetup.clusterService(settings));
         Pollers pollers = new Pollers(context,

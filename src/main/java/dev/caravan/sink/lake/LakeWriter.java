@@ -62,6 +62,7 @@ public final class LakeWriter {
     private final Set<String> sealed = ConcurrentHashMap.newKeySet();
     private final Queue<KafkaManualCommit> commits = new ConcurrentLinkedQueue<>();
     private volatile String lastOutage;
+    private final java.util.Deque<Map<String, Object>> recent = new java.util.concurrent.ConcurrentLinkedDeque<>();
 
     LakeWriter(LakeStore store, LakeKeys keys, Limits limits, boolean rawZone, boolean cleanZone,
             LakeCleaning cleaning, EventTime eventTime, Clock clock) {
@@ -171,6 +172,11 @@ public final class LakeWriter {
             }
         }
         return flushed;
+    }
+
+    /** The files this process wrote last, newest first (the operator console shows them). */
+    public List<Map<String, Object>> recentFiles() {
+        return List.copyOf(recent);
     }
 
     /** Offsets of flushed units, in flush order, on the consumer thread. */
@@ -337,6 +343,18 @@ public final class LakeWriter {
         manifest.put("writtenAt", Instant.ofEpochMilli(clock.millis()).toString());
         manifest.put("files", entries);
         store.putJson(manifestKey, manifest);
+        for (Map<String, Object> entry : entries) {
+            Map<String, Object> shown = new LinkedHashMap<>();
+            shown.put("key", entry.get("key"));
+            shown.put("format", entry.get("format"));
+            shown.put("records", entry.get("records"));
+            shown.put("bytes", entry.get("bytes"));
+            shown.put("writtenAt", manifest.get("writtenAt"));
+            recent.addFirst(shown);
+        }
+        while (recent.size() > 20) {
+            recent.pollLast();
+        }
         unitEnd.put(tp, unit.to());
         open.remove(tp);
         sealed.remove(tp);

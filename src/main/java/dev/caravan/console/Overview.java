@@ -1,0 +1,238 @@
+package dev.caravan.console;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+
+import dev.caravan.ingest.StreamDefinition;
+import dev.caravan.ingest.Streams;
+import dev.caravan.sink.lake.LakeWriter;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * GET /api/v1/overview: what the operator console shows that no other endpoint has: per stream and polled topic the
+ * records in and the time of the last one, per sink its consumer lag per topic, per dead-letter topic its count and
+ * last error, and the lake files written last. Kafka is asked with one admin client; nothing here writes.
+ */
+public final class Overview implements AutoCloseable {
+
+    /** A sink as the console shows it: its consumer group and the topics it reads. */
+    public record Sink(String name, String group, List<String> topics) {
+    }
+
+    private final String brokers;
+    private final Streams streams;
+    private final Map<String, String> polledTopics;
+    private final List<Sink> sinks;
+    private final String dlqSuffix;
+    private final LakeWriter lake;
+    private final Duration timeout;
+    private volatile Admin admin;
+
+    public Overview(String brokers, Streams streams, Map<String, String> polledTopics, List<Sink> sinks,
+            String dlqSuffix, LakeWriter lake, Duration timeout) {
+        this.brokers = brokers;
+        this.streams = streams;
+        this.polledTopics = polledTopics;
+        this.sinks = sinks;
+        this.dlqSuffix = dlqSuffix;
+        this.lake = lake;
+        this.timeout = timeout;
+    }
+
+    public Map<String, Object> overview() throws Exception {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("at", Instant.now().toString());
+        Set<String> existing = admin().listTopics().names().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+
+        List<Map<String, Object>> streamRows = new ArrayList<>();
+        Map<String, String> sources = new LinkedHashMap<>();
+        for (StreamDefinition s : streams.all()) {
+            sources.put(s.topic(), "stream " + s.name());
+        }
+        polledTopics.forEach((topic, poller) -> sources.putIfAbsent(topic, "poller " + poller));
+        for (Map.Entry<String, String> e : sources.entrySet()) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("topic", e.getKey());
+            row.put("source", e.getValue());
+            if (existing.contains(e.getKey())) {
+                Map<TopicPartition, long[]> ends = ends(e.getKey());
+                row.put("records", ends.values().stream().mapToLong(v -> v[1] - v[0]).sum());
+                long last = ends.values().stream().mapToLong(v -> v[2]).max().orElse(-1);
+                row.put("lastRecordAt", last < 0 ? null : Instant.ofEpochMilli(last).toString());
+            } else {
+                row.put("records", 0);
+                row.put("lastRecordAt", null);
+            }
+            streamRows.add(row);
+        }
+        out.put("streams", streamRows);
+
+        List<Map<String, Object>> sinkRows = new ArrayList<>();
+        for (Sink sink : sinks) {
+            Map<TopicPartition, OffsetAndMetadata> committed = admin().listConsumerGroupOffsets(sink.group())
+                    .partitionsToOffsetAndMetadata().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            List<Map<String, Object>> topics = new ArrayList<>();
+            long done = 0;
+            long lag = 0;
+            for (String topic : sink.topics()) {
+                if (!existing.contains(topic)) {
+                    continue;
+                }
+                long topicDone = 0;
+                long topicLag = 0;
+                for (Map.Entry<TopicPartition, long[]> p : ends(topic).entrySet()) {
+                    OffsetAndMetadata c = committed.get(p.getKey());
+                    long at = c == null ? p.getValue()[0] : c.offset();
+                    topicDone += Math.max(0, at - p.getValue()[0]);
+                    topicLag += Math.max(0, p.getValue()[1] - at);
+                }
+                topics.add(Map.of("topic", topic, "consumed", topicDone, "lag", topicLag));
+                done += topicDone;
+                lag += topicLag;
+            }
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("name", sink.name());
+            row.put("group", sink.group());
+            row.put("consumed", done);
+            row.put("lag", lag);
+            row.put("topics", topics);
+            sinkRows.add(row);
+        }
+        out.put("sinks", sinkRows);
+
+        List<Map<String, Object>> dlq = new ArrayList<>();
+        for (String topic : new TreeSet<>(existing)) {
+            if (!topic.endsWith(dlqSuffix)) {
+                continue;
+            }
+            Map<TopicPartition, long[]> ends = ends(topic);
+            long count = ends.values().stream().mapToLong(v -> v[1] - v[0]).sum();
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("topic", topic);
+            row.put("source", topic.substring(0, topic.length() - dlqSuffix.length()));
+            row.put("count", count);
+            row.putAll(lastError(ends));
+            dlq.add(row);
+        }
+        out.put("deadLetters", dlq);
+        out.put("lakeFiles", lake.recentFiles());
+        return out;
+    }
+
+    /** Per partition: log start, log end, newest record timestamp (-1 when none). */
+    private Map<TopicPartition, long[]> ends(String topic) throws Exception {
+        TopicDescription d = admin().describeTopics(List.of(topic)).allTopicNames()
+                .get(timeout.toMillis(), TimeUnit.MILLISECONDS).get(topic);
+        Map<TopicPartition, OffsetSpec> earliest = new HashMap<>();
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        Map<TopicPartition, OffsetSpec> newest = new HashMap<>();
+        d.partitions().forEach(p -> {
+            TopicPartition tp = new TopicPartition(topic, p.partition());
+            earliest.put(tp, OffsetSpec.earliest());
+            latest.put(tp, OffsetSpec.latest());
+            newest.put(tp, OffsetSpec.maxTimestamp());
+        });
+        Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> a = admin().listOffsets(earliest).all()
+                .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> b = admin().listOffsets(latest).all()
+                .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> c = admin().listOffsets(newest).all()
+                .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        Map<TopicPartition, long[]> out = new HashMap<>();
+        a.forEach((tp, info) -> out.put(tp, new long[] {info.offset(), b.get(tp).offset(),
+                c.get(tp) == null ? -1 : c.get(tp).timestamp()}));
+        return out;
+    }
+
+    /** The newest dead letter's error, read from its headers. */
+    private Map<String, Object> lastError(Map<TopicPartition, long[]> ends) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("lastError", null);
+        out.put("lastAt", null);
+        List<TopicPartition> withRecords = ends.entrySet().stream().filter(e -> e.getValue()[1] > e.getValue()[0])
+                .map(Map.Entry::getKey).toList();
+        if (withRecords.isEmpty()) {
+            return out;
+        }
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        ConsumerRecord<byte[], byte[]> newest = null;
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p)) {
+            consumer.assign(withRecords);
+            withRecords.forEach(tp -> consumer.seek(tp, ends.get(tp)[1] - 1));
+            long deadline = System.nanoTime() + timeout.toNanos();
+            Set<TopicPartition> seen = new java.util.HashSet<>();
+            while (seen.size() < withRecords.size() && System.nanoTime() < deadline) {
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                    seen.add(new TopicPartition(r.topic(), r.partition()));
+                    if (newest == null || r.timestamp() > newest.timestamp()) {
+                        newest = r;
+                    }
+                }
+            }
+        }
+        if (newest != null) {
+            Header message = newest.headers().lastHeader("caravan.error.message");
+            Header stage = newest.headers().lastHeader("caravan.error.stage");
+            out.put("lastError", (stage == null ? "" : new String(stage.value(), StandardCharsets.UTF_8) + ": ")
+                    + (message == null ? "" : new String(message.value(), StandardCharsets.UTF_8)));
+            out.put("lastAt", Instant.ofEpochMilli(newest.timestamp()).toString());
+        }
+        return out;
+    }
+
+    private Admin admin() {
+        if (admin == null) {
+            synchronized (this) {
+                if (admin == null) {
+                    Properties p = new Properties();
+                    p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
+                    p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
+                    p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
+                    admin = Admin.create(p);
+                }
+            }
+        }
+        return admin;
+    }
+
+    static List<String> csv(String s) {
+        return s == null || s.isBlank() ? List.of() : List.of(s.split("\\s*,\\s*"));
+    }
+
+    @Override
+    public void close() {
+        if (admin != null) {
+            admin.close(Duration.ofSeconds(5));
+        }
+    }
+
+    static Collection<String> topics(Collection<String> c) {
+        return c;
+    }
+}
