@@ -1,5 +1,7 @@
 package dev.caravan.schema;
 
+import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -23,9 +25,10 @@ import org.apache.avro.generic.GenericRecord;
  *
  * <p>JSON to Avro: a union's branch is chosen by the kind of the JSON value, then by the union's order among the
  * branches that kind fits: null to null; true/false to boolean; an integer to int (when it fits) or long, else to
- * double or float (JSON Schema's "number" takes integers too); a number with a fraction part (even .0) to double or
- * float; text to string, else an enum having that symbol, else bytes or fixed as base64; an object to the first record
- * branch it fits, else a map; an array to an array. Values are never coerced across kinds ("12" stays text and does not
+ * double or float (JSON Schema's "number" takes integers too); a number written with a fraction or exponent to double
+ * or float, else, when whole (1.0, 1e2, which JSON Schema counts as integers), to int or long; text to string, else an
+ * enum having that symbol, else bytes or fixed as base64; an object to the first record branch it fits, else a map; an
+ * array to an array. Values are never coerced across kinds ("12" stays text and does not
  * fit a long), since records stay raw until cleaning. A field missing from the JSON takes its Avro default, and is an
  * error when it has none. JSON fields the schema does not have are dropped or rejected, as chosen.
  *
@@ -107,22 +110,17 @@ public final class JsonAvro {
                 return node.booleanValue();
             }
         } else if (node.isIntegralNumber()) {
-            for (Schema b : branches) {
-                if (b.getType() == Schema.Type.INT && node.canConvertToInt()) {
-                    return node.intValue();
-                }
-                if (b.getType() == Schema.Type.LONG && node.canConvertToLong()) {
-                    return node.longValue();
-                }
-            }
-            Object real = real(node, branches);
-            if (real != null) {
-                return real;
+            Object number = integral(node.bigIntegerValue(), branches);
+            number = number != null ? number : real(node, branches);
+            if (number != null) {
+                return number;
             }
         } else if (node.isNumber()) {
-            Object real = real(node, branches);
-            if (real != null) {
-                return real;
+            Object number = real(node, branches);
+            BigInteger whole = number == null ? whole(node.decimalValue()) : null;
+            number = whole != null ? integral(whole, branches) : number;
+            if (number != null) {
+                return number;
             }
         } else if (node.isTextual()) {
             Object text = text(node.textValue(), branches);
@@ -142,6 +140,27 @@ public final class JsonAvro {
             }
         }
         throw misfit(node, schema, path);
+    }
+
+    private static Object integral(BigInteger value, List<Schema> branches) {
+        for (Schema b : branches) {
+            if (b.getType() == Schema.Type.INT && value.bitLength() < Integer.SIZE) {
+                return value.intValue();
+            }
+            if (b.getType() == Schema.Type.LONG && value.bitLength() < Long.SIZE) {
+                return value.longValue();
+            }
+        }
+        return null;
+    }
+
+    /** The value of 1.0 or 1e2 as an integer (JSON Schema counts them integers), null when it has a fraction. */
+    private static BigInteger whole(BigDecimal value) {
+        try {
+            return value.toBigIntegerExact();
+        } catch (ArithmeticException fraction) {
+            return null;
+        }
     }
 
     private static Object real(JsonNode node, List<Schema> branches) {

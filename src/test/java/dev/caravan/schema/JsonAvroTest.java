@@ -79,6 +79,17 @@ class JsonAvroTest {
     }
 
     @Test
+    void aWholeNumberWrittenAsARealFitsAnIntegerBranchAsJsonSchemaCountsItAnInteger() {
+        GenericRecord r = LENIENT.toRecord(json("{\"small\": 2.0, \"real\": 3.0, \"counts\": {\"a\": 1e2}}"), KINDS);
+
+        assertThat(r.get("small")).isEqualTo(2);
+        assertThat(r.get("real")).as("a real branch is taken first").isEqualTo(3.0f);
+        assertThat(r.get("counts")).isEqualTo(Map.of("a", 100L));
+        assertThat(error(LENIENT, "{\"small\": 99999999999999999999}", KINDS))
+                .hasMessage("$.small: integer 99999999999999999999 fits none of the branches [int, long]");
+    }
+
+    @Test
     void textIsAStringElseAnEnumSymbolElseBase64Bytes() {
         GenericRecord r = LENIENT.toRecord(json("{\"small\": 1, \"colour\": \"GREEN\", \"blob\": \"aGk=\","
                 + " \"hash\": \"AQIDBA==\"}"), KINDS);
