@@ -55,8 +55,9 @@ public final class ConfluentWire {
     /** The schema id the bytes name, after checking the header. */
     public static int schemaId(byte[] bytes) {
         if (bytes == null || bytes.length < HEADER) {
-            throw new WireFormatException((bytes == null ? "no bytes" : bytes.length + " byte" + (bytes.length == 1 ? "" : "s"))
-                    + " cannot be a Confluent wire format record: it needs a magic byte, a 4-byte schema id and the Avro data");
+            throw new WireFormatException((bytes == null ? "no bytes (null)" : bytes.length + " byte"
+                    + (bytes.length == 1 ? " is" : "s are") + " too few") + ": a Confluent wire format record needs a"
+                    + " magic byte, a 4-byte schema id and the Avro data");
         }
         if (bytes[0] != MAGIC) {
             throw new WireFormatException(String.format("magic byte is 0x%02x, not 0x00: not Confluent wire format%s",

@@ -87,6 +87,17 @@ class CompatibilityTest {
     }
 
     @Test
+    void aRecursiveRecordIsCheckedWithoutEndlessDescent() {
+        Schema v1 = AvroSchemaFiles.parse("{\"type\": \"record\", \"name\": \"Node\", \"fields\": ["
+                + "{\"name\": \"next\", \"type\": [\"null\", \"Node\"], \"default\": null}]}");
+        Schema v2 = AvroSchemaFiles.parse("{\"type\": \"record\", \"name\": \"Node\", \"fields\": ["
+                + "{\"name\": \"next\", \"type\": [\"null\", \"Node\"], \"default\": null},"
+                + "{\"name\": \"value\", \"type\": \"long\"}]}");
+
+        assertThat(Compatibility.BACKWARD.check(v2, List.of(v1)).fields()).containsExactly("value");
+    }
+
+    @Test
     void renamedRecordsAndRemovedEnumSymbolsAreExplained() {
         Schema enumV1 = record("{\"name\": \"e\", \"type\": {\"type\": \"enum\", \"name\": \"E\", \"symbols\": [\"A\", \"B\"]}}");
         Schema enumV2 = record("{\"name\": \"e\", \"type\": {\"type\": \"enum\", \"name\": \"E\", \"symbols\": [\"A\"]}}");

@@ -79,11 +79,12 @@ class ConfluentWireTest {
     @Test
     void tooFewBytesAreRejected() {
         assertThatThrownBy(() -> ConfluentWire.decode(null, registry, v1)).isInstanceOf(WireFormatException.class)
-                .hasMessageStartingWith("no bytes cannot be");
+                .hasMessageStartingWith("no bytes (null): a Confluent wire format record needs");
         assertThatThrownBy(() -> ConfluentWire.decode(new byte[0], registry, v1)).isInstanceOf(WireFormatException.class)
                 .hasMessageContaining("needs a magic byte, a 4-byte schema id and the Avro data");
         assertThatThrownBy(() -> ConfluentWire.decode(new byte[] {0, 0, 0, 1}, registry, v1))
-                .isInstanceOf(WireFormatException.class).hasMessageStartingWith("4 bytes cannot be");
+                .isInstanceOf(WireFormatException.class).hasMessage("4 bytes are too few: a Confluent wire format"
+                        + " record needs a magic byte, a 4-byte schema id and the Avro data");
     }
 
     @Test
