@@ -12,13 +12,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.mongodb.client.model.Filters;
 import dev.caravan.sink.lake.LakeKeys;
+import dev.caravan.testing.LakeFiles;
 import dev.caravan.testing.RunningCaravan;
 import org.bson.Document;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.services.s3.model.S3Object;
 
 /** Given the app started as java -jar starts it, one record posted over HTTP lands in MongoDB and in S3. */
 class PipelineIT {
@@ -31,7 +31,9 @@ class PipelineIT {
 
     @BeforeAll
     static void start() {
-        app = RunningCaravan.start(data, Map.of());
+        // file sets close after a second, not a minute, so the record reaches S3 quickly
+        app = RunningCaravan.start(data, Map.of("caravan.lake.rotate-interval-ms", "1000",
+                "caravan.lake.check-interval-ms", "200"));
     }
 
     @AfterAll
@@ -60,13 +62,15 @@ class PipelineIT {
         assertThat(stored.getList("tags", String.class)).containsExactly("a", "b");
         assertThat(stored.get("_source", Document.class).getLong("offset")).isEqualTo(offset);
 
-        String prefix = "raw/caravan.inbox/dt=";
-        String suffix = "/caravan.inbox+" + partition + "+" + "%020d".formatted(offset) + ".json";
-        S3Object object = await("object in S3").atMost(Duration.ofSeconds(60)).until(() -> app.s3()
-                .listObjectsV2(b -> b.bucket(app.connections().s3Bucket()).prefix(prefix)).contents().stream()
-                .filter(o -> o.key().endsWith(suffix)).findFirst().orElse(null), o -> o != null);
-        assertThat(object.key()).matches("raw/caravan\\.inbox/dt=\\d{4}-\\d{2}-\\d{2}/hour=\\d{2}/.*");
-        assertThat(JSON.readTree(app.object(object.key()))).isEqualTo(JSON.readTree(record));
+        // the lake: a file set of the inbox partition, its line holding the record as received
+        String suffix = "/caravan.inbox+" + partition + "+";
+        JsonNode line = await("record in the lake").atMost(Duration.ofSeconds(60)).until(() -> LakeFiles
+                .lines(app.s3(), app.connections().s3Bucket(), "raw/caravan.inbox/").stream()
+                .filter(l -> l.get("partition").asInt() == partition && l.get("offset").asLong() == offset)
+                .findFirst().orElse(null), l -> l != null);
+        assertThat(line.get("value")).isEqualTo(JSON.readTree(record));
+        assertThat(LakeFiles.keys(app.s3(), app.connections().s3Bucket(), "raw/caravan.inbox/"))
+                .anyMatch(k -> k.matches("raw/caravan\\.inbox/dt=\\d{4}-\\d{2}-\\d{2}/hour=\\d{2}/.*") && k.contains(suffix));
     }
 
     @Test
@@ -110,6 +114,7 @@ class PipelineIT {
     @Test
     void lakeKeysAreTheOnesTheLakeKeysBeanComputes() {
         // the layout tests assert is the production one, not a copy
-        assertThat(new LakeKeys("").rawJson("t", 2, 7L, 0L)).isEqualTo("raw/t/dt=1970-01-01/hour=00/t+2+00000000000000000007.json");
+        assertThat(new LakeKeys("").key("raw", "t", 2, 7L, 0L, "ndjson.gz"))
+                .isEqualTo("raw/t/dt=1970-01-01/hour=00/t+2+00000000000000000007.ndjson.gz");
     }
 }

@@ -114,7 +114,6 @@ public final class CaravanConfiguration implements CamelConfiguration {
         registry.bind("mongoClient", mongo);
         registry.bind("s3Client", s3);
         registry.bind("lakeBucket", bucket);
-        registry.bind("lakeKeys", new LakeKeys(settings.get("caravan.s3.prefix", "")));  // inbox-to-lake
         registry.bind("recordDocument", new RecordDocument());
         registry.bind("commitOffset", new CommitOffset());
         registry.bind("jsonObjectCheck", new JsonObjectCheck());

@@ -118,6 +118,11 @@ public final class RunningCaravan implements AutoCloseable {
         return s3;
     }
 
+    /** Every object key under the prefix. */
+    public java.util.List<String> objectKeys(String prefix) {
+        return LakeFiles.keys(s3(), connections().s3Bucket(), prefix);
+    }
+
     public String object(String key) {
         ResponseBytes<GetObjectResponse> bytes = s3().getObjectAsBytes(b -> b.bucket(connections().s3Bucket()).key(key));
         return bytes.asUtf8String();
