@@ -71,8 +71,9 @@
     fill('sinks', o.sinks.map(function (s) {
       var perTopic = s.topics.filter(function (t) { return t.lag > 0; })
         .map(function (t) { return t.topic + ': ' + t.lag; }).join(', ');
-      return row([s.name, s.group, num(s.consumed), num(s.lag), { text: perTopic || 'none', attrs: { 'class': 'wrap' } }],
-        { 'data-sink': s.name });
+      var error = s.lastError ? s.lastError.message + ' (' + when(s.lastError.at) + ')' : '';
+      return row([s.name, s.group, num(s.consumed), num(s.lag), { text: perTopic || 'none', attrs: { 'class': 'wrap' } },
+        { text: error, attrs: { 'class': 'wrap bad' } }], { 'data-sink': s.name });
     }));
     fill('dlq', o.deadLetters.map(function (d) {
       var b = el('button', { 'class': 'redrive', 'data-topic': d.source }, 'Redrive');

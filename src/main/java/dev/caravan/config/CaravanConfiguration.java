@@ -205,6 +205,8 @@ public final class CaravanConfiguration implements CamelConfiguration {
 
         // the operator console: its files, and the overview it reads beside the pollers and metrics APIs
         registry.bind("consoleAssets", new dev.caravan.console.ConsoleAssets());
+        dev.caravan.console.SinkErrors sinkErrors = new dev.caravan.console.SinkErrors();
+        registry.bind("sinkErrors", sinkErrors);
         java.util.Map<String, String> polled = new java.util.LinkedHashMap<>();
         polled.put(settings.get("caravan.topics.bestsellers", "nyt.bestsellers"), "nyt");
         polled.put(settings.get("caravan.topics.randomusers", "randomuser.users"), "randomuser");
@@ -212,11 +214,13 @@ public final class CaravanConfiguration implements CamelConfiguration {
         dev.caravan.console.Overview overview = new dev.caravan.console.Overview(c.kafkaBrokers(), streams, polled,
                 java.util.List.of(
                         new dev.caravan.console.Overview.Sink("MongoDB", settings.get("caravan.mongo.group", "caravan-mongo"),
+                                "streams-to-mongo",
                                 java.util.List.of(settings.get("caravan.mongo.topics", "").split("\\s*,\\s*"))),
                         new dev.caravan.console.Overview.Sink("lake", settings.get("caravan.lake.group", "caravan-lake"),
+                                "streams-to-lake",
                                 java.util.List.of(settings.get("caravan.lake.topics", "").split("\\s*,\\s*")))),
                 settings.get("caravan.dlq.suffix", ".dlq"), context.getRegistry().lookupByNameAndType("lakeWriter",
-                        dev.caravan.sink.lake.LakeWriter.class),
+                        dev.caravan.sink.lake.LakeWriter.class), sinkErrors,
                 Duration.ofMillis(settings.getInt("caravan.health.timeout-ms", 5_000)));
         registry.bind("overview", overview);
         context.addService(new ClosingService(overview), true, false);

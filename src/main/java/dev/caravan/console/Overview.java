@@ -38,7 +38,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 public final class Overview implements AutoCloseable {
 
     /** A sink as the console shows it: its consumer group and the topics it reads. */
-    public record Sink(String name, String group, List<String> topics) {
+    public record Sink(String name, String group, String routeId, List<String> topics) {
     }
 
     private final String brokers;
@@ -47,11 +47,13 @@ public final class Overview implements AutoCloseable {
     private final List<Sink> sinks;
     private final String dlqSuffix;
     private final LakeWriter lake;
+    private final SinkErrors errors;
     private final Duration timeout;
     private volatile Admin admin;
 
     public Overview(String brokers, Streams streams, Map<String, String> polledTopics, List<Sink> sinks,
-            String dlqSuffix, LakeWriter lake, Duration timeout) {
+            String dlqSuffix, LakeWriter lake, SinkErrors errors, Duration timeout) {
+        this.errors = errors;
         this.brokers = brokers;
         this.streams = streams;
         this.polledTopics = polledTopics;
@@ -118,6 +120,7 @@ public final class Overview implements AutoCloseable {
             row.put("consumed", done);
             row.put("lag", lag);
             row.put("topics", topics);
+            row.put("lastError", errors.last(sink.routeId()));
             sinkRows.add(row);
         }
         out.put("sinks", sinkRows);
