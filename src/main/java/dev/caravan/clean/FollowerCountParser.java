@@ -6,6 +6,9 @@ import java.util.Locale;
 /** "980" -> 980, "12k" -> 12000, "1.5M" -> 1500000; anything else (such as "User Info Error") -> null. */
 public final class FollowerCountParser {
 
+    // compiled once: it runs for every pin
+    private static final java.util.regex.Pattern NUMBER = java.util.regex.Pattern.compile("[0-9]+(\\.[0-9]+)?");
+
     public Long parse(Object raw) {
         if (raw == null) {
             return null;
@@ -23,7 +26,7 @@ public final class FollowerCountParser {
             multiplier = last == 'k' ? 1_000L : last == 'm' ? 1_000_000L : 1_000_000_000L;
             s = s.substring(0, s.length() - 1).trim();
         }
-        if (!s.matches("[0-9]+(\\.[0-9]+)?")) {
+        if (!NUMBER.matcher(s).matches()) {
             return null;
         }
         return new BigDecimal(s).multiply(BigDecimal.valueOf(multiplier)).longValue();

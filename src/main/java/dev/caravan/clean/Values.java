@@ -12,6 +12,10 @@ import java.util.Set;
 /** Small conversions the cleaners share: placeholders to null, numeric strings to numbers, text to dates. */
 final class Values {
 
+    // compiled once: cleaning runs them for every field of every record
+    private static final java.util.regex.Pattern INTEGER = java.util.regex.Pattern.compile("-?[0-9]+");
+    private static final java.util.regex.Pattern DECIMAL = java.util.regex.Pattern.compile("-?[0-9]+\\.[0-9]+");
+
     private static final DateTimeFormatter SPACED = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
 
     private Values() {
@@ -27,14 +31,14 @@ final class Values {
 
     /** "42" -> 42L, "4.5" -> 4.5, numbers as they are; anything else unchanged. */
     static Object number(Object value) {
-        if (value instanceof String s && s.trim().matches("-?[0-9]+")) {
+        if (value instanceof String s && INTEGER.matcher(s.trim()).matches()) {
             try {
                 return Long.parseLong(s.trim());
             } catch (NumberFormatException e) {
                 return value;
             }
         }
-        if (value instanceof String s && s.trim().matches("-?[0-9]+\\.[0-9]+")) {
+        if (value instanceof String s && DECIMAL.matcher(s.trim()).matches()) {
             return new BigDecimal(s.trim()).doubleValue();
         }
         if (value instanceof BigDecimal b) {

@@ -20,7 +20,8 @@ final class LakeCleaning {
 
     private final CamelContext context;
     private final Map<String, String> beanByTopic = new HashMap<>();
-    private final Map<String, Method> methods = new HashMap<>();
+    private final Map<String, Method> methods = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, Object> beans = new java.util.concurrent.ConcurrentHashMap<>();
 
     LakeCleaning(CamelContext context, String spec) {
         this.context = context;
@@ -43,10 +44,13 @@ final class LakeCleaning {
     /** The cleaned record as a JSON-ready map; throws what the cleaner throws for a record it refuses. */
     Map<String, Object> clean(String topic, int partition, long offset, Map<String, Object> record) throws Exception {
         String name = beanByTopic.get(topic);
-        Object bean = context.getRegistry().lookupByName(name);
-        if (bean == null) {
-            throw new IllegalStateException("no cleaning bean named " + name + " (caravan.lake.cleaners)");
-        }
+        Object bean = beans.computeIfAbsent(name, n -> {
+            Object found = context.getRegistry().lookupByName(n);
+            if (found == null) {
+                throw new IllegalStateException("no cleaning bean named " + n + " (caravan.lake.cleaners)");
+            }
+            return found;
+        });
         Method clean = methods.computeIfAbsent(name, n -> {
             try {
                 return bean.getClass().getMethod("clean", Map.class);

@@ -190,7 +190,11 @@ public final class LakeWriter {
     private void append(LakeUnit unit, long offset, Long timestamp, String key, byte[] value, KafkaManualCommit commit)
             throws IOException {
         long ts = timestamp == null ? clock.millis() : timestamp;
-        Map<String, Object> parsed = parse(value);
+        // a record is turned into a map only when cleaning or an event-time field needs one; the raw zone only
+        // needs to know that the bytes are one JSON object, which a streaming pass tells at a fraction of the cost
+        boolean needMap = (cleanZone && cleaning.cleans(unit.topic)) || eventTime.field(unit.topic) != null;
+        Map<String, Object> parsed = needMap ? parse(value) : null;
+        boolean jsonObject = parsed != null || (!needMap && isJsonObject(value));
         if (unit.firstOffset < 0) {
             unit.firstOffset = offset;
         }
@@ -204,7 +208,7 @@ public final class LakeWriter {
             if (raw instanceof AvroFiles.Raw avro) {
                 avro.append(unit.topic, unit.partition, offset, ts, key, value);
             } else {
-                ((NdjsonFile) raw).append(offset, rawLine(unit, offset, ts, key, value, parsed));
+                ((NdjsonFile) raw).append(offset, rawLine(unit, offset, ts, key, value, jsonObject));
             }
         }
         if (cleanZone && cleaning.cleans(unit.topic)) {
@@ -244,7 +248,7 @@ public final class LakeWriter {
 
     /** One NDJSON line of the raw zone: the record's coordinates and its value as received. */
     private static byte[] rawLine(LakeUnit unit, long offset, long ts, String key, byte[] value,
-            Map<String, Object> parsed) throws IOException {
+            boolean jsonObject) throws IOException {
         StringBuilder head = new StringBuilder(96);
         head.append("{\"topic\":").append(JSON.writeValueAsString(unit.topic))
                 .append(",\"partition\":").append(unit.partition)
@@ -254,7 +258,7 @@ public final class LakeWriter {
         byte[] tail;
         if (value == null) {
             tail = ",\"value\":null}".getBytes(StandardCharsets.UTF_8);
-        } else if (parsed != null && !containsLineBreak(value)) {
+        } else if (jsonObject && !containsLineBreak(value)) {
             // the bytes as received: a JSON object on one line
             byte[] v = value;
             byte[] start = ",\"value\":".getBytes(StandardCharsets.UTF_8);
@@ -262,8 +266,8 @@ public final class LakeWriter {
             System.arraycopy(start, 0, tail, 0, start.length);
             System.arraycopy(v, 0, tail, start.length, v.length);
             tail[tail.length - 1] = '}';
-        } else if (parsed != null) {
-            tail = (",\"value\":" + JSON.writeValueAsString(parsed) + "}").getBytes(StandardCharsets.UTF_8);
+        } else if (jsonObject) {
+            tail = (",\"value\":" + JSON.writeValueAsString(parse(value)) + "}").getBytes(StandardCharsets.UTF_8);
         } else {
             tail = (",\"value_base64\":\"" + Base64.getEncoder().encodeToString(value) + "\"}")
                     .getBytes(StandardCharsets.UTF_8);
@@ -273,6 +277,27 @@ public final class LakeWriter {
         System.arraycopy(h, 0, line, 0, h.length);
         System.arraycopy(tail, 0, line, h.length, tail.length);
         return line;
+    }
+
+    /** One JSON object and nothing after it, checked by a streaming pass (no map is built). */
+    static boolean isJsonObject(byte[] value) {
+        if (value == null) {
+            return false;
+        }
+        try (com.fasterxml.jackson.core.JsonParser p = JSON.getFactory().createParser(value)) {
+            if (p.nextToken() != com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
+                return false;
+            }
+            p.skipChildren();
+            if (p.nextToken() != null) {
+                return false;
+            }
+            // skipping does not decode strings: make sure the bytes are UTF-8, as a JSON line must be
+            StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(value));
+            return true;
+        } catch (IOException | RuntimeException notJson) {
+            return false;
+        }
     }
 
     private static boolean containsLineBreak(byte[] v) {

@@ -94,6 +94,17 @@ class LakeWriterRecoveryTest {
         assertThat(LakeFiles.lines(s3, "lake", "raw/t2/")).hasSize(8);
     }
 
+    @Test
+    void theRawZoneEmbedsOnlyOneValidJsonObjectAsReceived() {
+        assertThat(LakeWriter.isJsonObject("{\"a\":[1,{\"b\":null}]}".getBytes())).isTrue();
+        assertThat(LakeWriter.isJsonObject("{not json".getBytes())).isFalse();
+        assertThat(LakeWriter.isJsonObject("[1,2]".getBytes())).isFalse();
+        assertThat(LakeWriter.isJsonObject("{}{}".getBytes())).isFalse();
+        assertThat(LakeWriter.isJsonObject(new byte[] {'{', '"', 'a', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}'}))
+                .isFalse();
+        assertThat(LakeWriter.isJsonObject(null)).isFalse();
+    }
+
     private static LakeWriter writer(LakeStore store, int flushRecords) {
         return new LakeWriter(store, new LakeKeys(""), new LakeWriter.Limits(flushRecords, 1 << 30, 50),
                 true, false, new LakeCleaning(context, ""), new EventTime(""), Clock.systemUTC());
