@@ -93,7 +93,9 @@ class MongoSinkIT {
         java.util.Map<String, ConsumerRecord<String, String>> bySource = new java.util.LinkedHashMap<>();
         all.forEach(r -> bySource.putIfAbsent(header(r, "caravan.source.partition") + "@"
                 + header(r, "caravan.source.offset"), r));
-        List<ConsumerRecord<String, String>> dlq = List.copyOf(bySource.values());
+        List<ConsumerRecord<String, String>> dlq = bySource.values().stream()
+                .sorted(java.util.Comparator.comparingLong(r -> Long.parseLong(header(r, "caravan.source.offset"))))
+                .toList();
         assertThat(dlq).extracting(r -> header(r, "caravan.error.stage"))
                 .containsExactly("parse", "clean", "validate", "parse");
         assertThat(dlq.get(0).value()).isEqualTo("{not json");
