@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs one benchmark program (bench/NAME.java) from a snapshot of the app jar. Never run in CI.
-# Usage: bash bench/bench.sh NAME [program options...]   (run.sh, ingest.sh and mongo-sink.sh call it)
+# Usage: bash bench/bench.sh NAME [program options...]   (run.sh, ingest.sh, mongo-sink.sh and lake-sink.sh call it)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 program="bench/$1.java"
