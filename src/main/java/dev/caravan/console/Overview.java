@@ -4,7 +4,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,7 +17,6 @@ import dev.caravan.ingest.StreamDefinition;
 import dev.caravan.ingest.Streams;
 import dev.caravan.sink.lake.LakeWriter;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
@@ -49,7 +47,7 @@ public final class Overview implements AutoCloseable {
     private final LakeWriter lake;
     private final SinkErrors errors;
     private final Duration timeout;
-    private volatile Admin admin;
+    private final dev.caravan.kafka.LazyAdmin admin;
 
     public Overview(String brokers, Streams streams, Map<String, String> polledTopics, List<Sink> sinks,
             String dlqSuffix, LakeWriter lake, SinkErrors errors, Duration timeout) {
@@ -61,6 +59,7 @@ public final class Overview implements AutoCloseable {
         this.dlqSuffix = dlqSuffix;
         this.lake = lake;
         this.timeout = timeout;
+        this.admin = new dev.caravan.kafka.LazyAdmin(brokers, timeout);
     }
 
     public Map<String, Object> overview() throws Exception {
@@ -210,32 +209,11 @@ public final class Overview implements AutoCloseable {
     }
 
     private Admin admin() {
-        if (admin == null) {
-            synchronized (this) {
-                if (admin == null) {
-                    Properties p = new Properties();
-                    p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
-                    p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
-                    p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
-                    admin = Admin.create(p);
-                }
-            }
-        }
-        return admin;
-    }
-
-    static List<String> csv(String s) {
-        return s == null || s.isBlank() ? List.of() : List.of(s.split("\\s*,\\s*"));
+        return admin.get();
     }
 
     @Override
     public void close() {
-        if (admin != null) {
-            admin.close(Duration.ofSeconds(5));
-        }
-    }
-
-    static Collection<String> topics(Collection<String> c) {
-        return c;
+        admin.close();
     }
 }

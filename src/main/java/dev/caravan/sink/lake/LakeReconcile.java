@@ -14,7 +14,6 @@ import java.util.concurrent.TimeoutException;
 
 import dev.caravan.ingest.ProblemException;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
@@ -35,7 +34,7 @@ public final class LakeReconcile implements AutoCloseable {
     private final String brokers;
     private final String group;
     private final Duration timeout;
-    private volatile Admin admin;
+    private final dev.caravan.kafka.LazyAdmin admin;
 
     public LakeReconcile(LakeStore store, LakeKeys keys, String brokers, String group, Duration timeout) {
         this.store = store;
@@ -43,6 +42,7 @@ public final class LakeReconcile implements AutoCloseable {
         this.brokers = brokers;
         this.group = group;
         this.timeout = timeout;
+        this.admin = new dev.caravan.kafka.LazyAdmin(brokers, timeout);
     }
 
     public Map<String, Object> reconcile(String topic) throws InterruptedException {
@@ -211,24 +211,11 @@ public final class LakeReconcile implements AutoCloseable {
     }
 
     private Admin admin() {
-        if (admin == null) {
-            synchronized (this) {
-                if (admin == null) {
-                    Properties p = new Properties();
-                    p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
-                    p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
-                    p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
-                    admin = Admin.create(p);
-                }
-            }
-        }
-        return admin;
+        return admin.get();
     }
 
     @Override
     public void close() {
-        if (admin != null) {
-            admin.close(Duration.ofSeconds(5));
-        }
+        admin.close();
     }
 }

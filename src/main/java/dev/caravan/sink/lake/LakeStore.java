@@ -49,18 +49,12 @@ public final class LakeStore {
 
     /** The JSON object at key, or null when there is none. */
     Map<String, Object> getJson(String key) {
-        try {
-            byte[] bytes = s3.getObjectAsBytes(b -> b.bucket(bucket).key(key)).asByteArray();
-            return JSON.readValue(bytes, new TypeReference<>() { });
-        } catch (NoSuchKeyException e) {
+        byte[] bytes = getOrNull(key);
+        if (bytes == null) {
             return null;
-        } catch (S3Exception e) {
-            if (e.statusCode() == 404) {
-                return null;
-            }
-            throw new LakeUnavailableException("S3 did not answer for " + key + ": " + e.getMessage(), e);
-        } catch (SdkException e) {
-            throw new LakeUnavailableException("S3 did not answer for " + key + ": " + e.getMessage(), e);
+        }
+        try {
+            return JSON.readValue(bytes, new TypeReference<>() { });
         } catch (IOException e) {
             throw new IllegalStateException(key + " is not JSON", e);
         }
