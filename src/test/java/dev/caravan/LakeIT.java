@@ -71,7 +71,7 @@ class LakeIT {
             producer.flush();
         }
         for (String topic : List.of("caravan.geo", "caravan.pins", "caravan.users")) {
-            await(topic + " landed").atMost(Duration.ofSeconds(60)).until(() -> landedAll(topic));
+            await(topic + " landed").atMost(Duration.ofSeconds(60)).until(() -> app.lakeLanded(topic));
         }
     }
 
@@ -193,19 +193,6 @@ class LakeIT {
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         assertThat(JSON.readTree(r.body()).get("filesMerged").asInt()).isZero();
         assertThat(LakeFiles.keys(app.s3(), bucket(), "raw/caravan.geo/")).isEqualTo(before);
-    }
-
-    private static boolean landedAll(String topic) throws Exception {
-        HttpResponse<String> r = app.get("/api/v1/lake/reconcile?topic=" + topic);
-        if (r.statusCode() != 200) {
-            return false;
-        }
-        for (JsonNode p : JSON.readTree(r.body()).get("partitions")) {
-            if (p.get("notYetLanded").asLong() > 0) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private static String bucket() {

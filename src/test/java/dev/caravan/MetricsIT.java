@@ -98,7 +98,7 @@ class MetricsIT {
             RunningCaravan running = app;
             await("every post joined").atMost(Duration.ofSeconds(120)).until(() -> completePosts(running) == POSTS);
             for (String topic : List.of("caravan.pins", "caravan.geo", "caravan.users", "nyt.bestsellers", "football.matches")) {
-                await(topic + " in the lake").atMost(Duration.ofSeconds(60)).until(() -> landed(running, topic));
+                await(topic + " in the lake").atMost(Duration.ofSeconds(60)).until(() -> running.lakeLanded(topic));
             }
 
             HttpResponse<String> recompute = app.post("/api/v1/metrics/recompute", "application/json", "");
@@ -313,19 +313,6 @@ class MetricsIT {
     private static long completePosts(RunningCaravan app) {
         return app.mongo().getCollection("posts").countDocuments(new Document("pin", new Document("$exists", true))
                 .append("geo", new Document("$exists", true)).append("user", new Document("$exists", true)));
-    }
-
-    private static boolean landed(RunningCaravan app, String topic) throws Exception {
-        HttpResponse<String> r = app.get("/api/v1/lake/reconcile?topic=" + topic);
-        if (r.statusCode() != 200) {
-            return false;
-        }
-        for (JsonNode p : JSON.readTree(r.body()).get("partitions")) {
-            if (p.get("notYetLanded").asLong() > 0) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private static List<Map<String, Object>> rows(JsonNode rows) {

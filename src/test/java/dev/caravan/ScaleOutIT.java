@@ -107,7 +107,7 @@ class ScaleOutIT {
                             .until(() -> first.mongo().getCollection("pins").countDocuments() == RECORDS);
                     await("the survivor polls").atMost(Duration.ofSeconds(60))
                             .until(() -> api.requests("/a/").size() > pollsByA + 2);
-                    await("everything in the lake").atMost(Duration.ofSeconds(120)).until(() -> landed(first));
+                    await("everything in the lake").atMost(Duration.ofSeconds(120)).until(() -> first.lakeLanded("caravan.pins"));
                     Set<String> offsets = new HashSet<>();
                     List<JsonNode> lines = LakeFiles.lines(first.s3(), c.s3Bucket(), "raw/caravan.pins/");
                     for (JsonNode l : lines) {
@@ -119,19 +119,6 @@ class ScaleOutIT {
                 }
             }
         }
-    }
-
-    private static boolean landed(RunningCaravan app) throws Exception {
-        JsonNode report = JSON.readTree(app.get("/api/v1/lake/reconcile?topic=caravan.pins").body());
-        if (!report.has("partitions") || !report.get("ok").asBoolean()) {
-            return false;
-        }
-        for (JsonNode p : report.get("partitions")) {
-            if (p.get("notYetLanded").asLong() > 0) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private static int membersWithPartitions(Admin admin, String group) throws Exception {

@@ -118,6 +118,27 @@ public final class RunningCaravan implements AutoCloseable {
         return s3;
     }
 
+    /**
+     * True when the lake reconcile of the topic finds no gap or overlap and no record left to land (offsets holding
+     * only a transaction's commit marker do not count).
+     */
+    public boolean lakeLanded(String topic) throws IOException, InterruptedException {
+        HttpResponse<String> r = get("/api/v1/lake/reconcile?topic=" + topic);
+        if (r.statusCode() != 200) {
+            return false;
+        }
+        com.fasterxml.jackson.databind.JsonNode report = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.body());
+        if (!report.path("ok").asBoolean()) {
+            return false;
+        }
+        for (com.fasterxml.jackson.databind.JsonNode p : report.get("partitions")) {
+            if (p.get("notYetLanded").asLong() > 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Every object key under the prefix. */
     public java.util.List<String> objectKeys(String prefix) {
         return LakeFiles.keys(s3(), connections().s3Bucket(), prefix);

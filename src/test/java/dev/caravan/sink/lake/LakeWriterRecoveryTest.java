@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -30,6 +34,9 @@ import software.amazon.awssdk.services.s3.S3Client;
  * differently, so every offset is in exactly one file; a committed one is kept.
  */
 class LakeWriterRecoveryTest {
+
+    /** The writers' clock: a test moves it past the rotation interval instead of sleeping. */
+    static final MovableClock CLOCK = new MovableClock();
 
     @TempDir
     static Path dir;
@@ -62,14 +69,14 @@ class LakeWriterRecoveryTest {
         LakeWriter first = writer(store, 4);
         first.accept(records("t1", 0, 10, committed));
         assertThat(committed).containsExactly(3L, 7L);
-        Thread.sleep(60);
+        CLOCK.advance(Duration.ofMillis(60));
         assertThat(first.flushExpired()).isEqualTo(1);
 
         // restart: consumption resumes at the committed offset 8 and is cut differently (units of 5)
         LakeWriter second = writer(store, 5);
         second.accept(records("t1", 8, 15, committed));
         assertThat(committed).containsExactly(3L, 7L, 12L);
-        Thread.sleep(60);
+        CLOCK.advance(Duration.ofMillis(60));
         second.flushExpired();
         second.accept(List.of()); // the consumer thread commits what the timer wrote
 
@@ -89,7 +96,7 @@ class LakeWriterRecoveryTest {
         writer.accept(records("t2", 0, 6, committed));
         writer.accept(records("t2", 0, 6, committed)); // the same batch again, as after a failed attempt
         writer.accept(records("t2", 6, 8, committed));
-        Thread.sleep(60);
+        CLOCK.advance(Duration.ofMillis(60));
         writer.flushExpired();
         assertThat(LakeFiles.lines(s3, "lake", "raw/t2/")).hasSize(8);
     }
@@ -107,7 +114,7 @@ class LakeWriterRecoveryTest {
 
     private static LakeWriter writer(LakeStore store, int flushRecords) {
         return new LakeWriter(store, new LakeKeys(""), new LakeWriter.Limits(flushRecords, 1 << 30, 50),
-                true, false, new LakeCleaning(context, ""), new EventTime(""), Clock.systemUTC());
+                true, false, new LakeCleaning(context, ""), new EventTime(""), CLOCK);
     }
 
     private static List<Exchange> records(String topic, long from, long to, List<Long> committed) {
@@ -125,5 +132,28 @@ class LakeWriterRecoveryTest {
             out.add(e);
         }
         return out;
+    }
+
+    static final class MovableClock extends Clock {
+        private volatile Instant now = Instant.parse("2026-11-21T10:00:00Z");
+
+        void advance(Duration d) {
+            now = now.plus(d);
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
     }
 }
