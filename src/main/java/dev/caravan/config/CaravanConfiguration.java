@@ -36,6 +36,13 @@ import dev.caravan.kafka.DeadLetters;
 import dev.caravan.sink.mongo.MongoBulkWriter;
 import dev.caravan.sink.mongo.MongoSpecs;
 import dev.caravan.sink.mongo.MongoWrites;
+import dev.caravan.schema.Compatibility;
+import dev.caravan.schema.IncompatibleSchemaException;
+import dev.caravan.schema.KafkaTopicRegistry;
+import dev.caravan.schema.RemoteSchemaRegistry;
+import dev.caravan.schema.SchemaRegistry;
+import dev.caravan.schema.SchemaRegistryException;
+import dev.caravan.schema.StreamFormats;
 import dev.caravan.sink.mongo.RecordParser;
 import dev.caravan.sink.mongo.SinkBatchStrategy;
 import dev.caravan.sink.mongo.SinkFailure;
@@ -124,9 +131,17 @@ public final class CaravanConfiguration implements CamelConfiguration {
         registry.bind("apiKeys", apiKeys);
         Streams streams = Streams.load(context);
         registry.bind("streams", streams);
+        // how records travel: JSON or Avro per stream, schema ids from a registry (remote, or a Kafka topic)
+        SchemaRegistry schemaRegistry = schemaRegistry(settings, c);
+        context.addService(new ClosingService(schemaRegistry), true, false);
+        registry.bind("schemaRegistry", schemaRegistry);
+        StreamFormats formats = StreamFormats.load(context, schemaRegistry);
+        registry.bind("streamFormats", formats);
+        registry.bind("registryApi", new dev.caravan.schema.RegistryApi(schemaRegistry,
+                Compatibility.of(settings.get("caravan.schema.compatibility", "BACKWARD"))));
         RecordsParser parser = new RecordsParser(settings.getInt("caravan.ingest.max-records", 1000));
-        registry.bind("streamIngest", new StreamIngest(streams, parser));
-        registry.bind("restProxy", new RestProxyV2(streams, parser));
+        registry.bind("streamIngest", new StreamIngest(streams, parser, formats));
+        registry.bind("restProxy", new RestProxyV2(streams, parser, formats));
         registry.bind("restProxyErrors", new RestProxyErrors());
         registry.bind("openApiDocument", new OpenApiDocument(streams));
         registry.bind("idempotencyKeys", new IdempotencyKeys(mongo, c.mongoDatabase(),
@@ -145,6 +160,7 @@ public final class CaravanConfiguration implements CamelConfiguration {
         // stream topics exist before the first record, so no request pays for their creation
         Topics.ensure(c.kafkaBrokers(), streams.all().stream().map(StreamDefinition::topic).toList(),
                 Duration.ofMillis(settings.getInt("caravan.ingest.timeout-ms", 10_000)));
+        registerAvroSchemas(formats);
 
         // the MongoDB sink: cleaning beans, collection specs, bulk writer, dead letters, batch commits
         java.util.Set<String> placeholders = java.util.Set.of(settings.get("caravan.clean.placeholders", "")
@@ -155,7 +171,7 @@ public final class CaravanConfiguration implements CamelConfiguration {
         registry.bind("bookCleaner", new BookCleaner());
         registry.bind("randomUserCleaner", new RandomUserCleaner());
         registry.bind("matchCleaner", new MatchCleaner());
-        registry.bind("sinkRecordParser", new RecordParser());
+        registry.bind("sinkRecordParser", new RecordParser(formats));
         registry.bind("mongoWrites", new MongoWrites(MongoSpecs.load(context), settings.get("caravan.mongo.join.type", "posts"),
                 MongoWrites.parts(settings.get("caravan.mongo.join.parts", ""))));
         registry.bind("unwrapRecord", new UnwrapRecord());
@@ -179,7 +195,7 @@ public final class CaravanConfiguration implements CamelConfiguration {
                         settings.getInt("caravan.lake.rotate-interval-ms", 60_000)),
                 settings.get("caravan.lake.zones", "raw,clean"), settings.get("caravan.lake.cleaners", ""),
                 settings.get("caravan.lake.time-fields", ""), settings.get("caravan.lake.formats", ""),
-                settings.get("caravan.lake.avro-codec", "deflate")));
+                settings.get("caravan.lake.avro-codec", "deflate")).decodingWith(formats));
         LakeReconcile reconcile = new LakeReconcile(lakeStore, lakeKeys, c.kafkaBrokers(),
                 settings.get("caravan.lake.group", "caravan-lake"),
                 Duration.ofMillis(settings.getInt("caravan.health.timeout-ms", 5_000)));
@@ -254,6 +270,45 @@ public final class CaravanConfiguration implements CamelConfiguration {
         registry.bind("s3HealthCheck", new S3HealthCheck(bucket));
         // clients close with the context, before the embedded servers they talk to
         context.addService(new ClosingService(publisher, deadLetters, kafkaHealth, mongo, s3), true, false);
+    }
+
+    /** The registry at caravan.schema.registry.url when one is set, else the embedded one in a Kafka topic. */
+    private static SchemaRegistry schemaRegistry(Settings settings, Connections c) {
+        Compatibility global = Compatibility.of(settings.get("caravan.schema.compatibility", "BACKWARD"));
+        Duration timeout = Duration.ofMillis(settings.getInt("caravan.schema.registry.timeout-ms", 10_000));
+        String url = settings.get("caravan.schema.registry.url", "").trim();
+        if (!url.isEmpty()) {
+            return new RemoteSchemaRegistry(url, settings.get("caravan.schema.registry.user", ""),
+                    settings.get("caravan.schema.registry.password", ""), timeout);
+        }
+        return new KafkaTopicRegistry(c.kafkaBrokers(), settings.get("caravan.schema.registry.topic", "_caravan_schemas"),
+                timeout, subject -> {
+                    String own = settings.get("caravan.schema.compatibility." + subject, "").trim();
+                    return own.isEmpty() ? global : Compatibility.of(own);
+                });
+    }
+
+    /**
+     * Avro streams register their schemas at start-up: a schema the registry refuses as incompatible stops Caravan
+     * with the field named; a registry that cannot be reached yet is retried on first use.
+     */
+    private static void registerAvroSchemas(StreamFormats formats) {
+        for (StreamFormats.Stream s : formats.all()) {
+            if (!s.avro()) {
+                continue;
+            }
+            try {
+                int id = formats.schemaId(s);
+                LOG.info("Stream {} ({}) is Avro: schema {} has id {} in {}", s.name(), s.topic(),
+                        s.schema().getFullName(), id, formats.registry().describe());
+            } catch (IncompatibleSchemaException e) {
+                throw new StartupFailure("stream " + s.name() + ": the registry refuses its Avro schema: "
+                        + e.getMessage());
+            } catch (SchemaRegistryException e) {
+                LOG.warn("Stream {}: its Avro schema is not registered yet ({}); the first record tries again",
+                        s.name(), e.getMessage());
+            }
+        }
     }
 
     private static String hostName() {

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.caravan.schema.StreamFormats;
 import org.apache.kafka.clients.producer.RecordMetadata;
 
 /**
@@ -24,11 +25,13 @@ public final class RestProxyV2 {
 
     private final Streams streams;
     private final RecordsParser parser;
+    private final StreamFormats formats;
     private final SchemaCheck schemaCheck = new SchemaCheck();
 
-    public RestProxyV2(Streams streams, RecordsParser parser) {
+    public RestProxyV2(Streams streams, RecordsParser parser, StreamFormats formats) {
         this.streams = streams;
         this.parser = parser;
+        this.formats = formats;
     }
 
     /** 404 for a topic of no stream, 415 for another embedded format; checked before the body is read. */
@@ -71,12 +74,13 @@ public final class RestProxyV2 {
                     + "published", errors, Map.of());
         }
         schemaCheck.check(stream, values);
+        List<byte[]> encoded = RecordEncoder.encode(formats, stream, values);
         List<IngestBatch.Keyed> keyed = new ArrayList<>(values.size());
         for (int i = 0; i < values.size(); i++) {
             JsonNode key = records.get(i).get("key");
             String k = key == null || key.isNull() ? SchemaCheck.key(stream, values.get(i))
                     : key.isTextual() ? key.asText() : write(key);
-            keyed.add(new IngestBatch.Keyed(k, write(values.get(i))));
+            keyed.add(new IngestBatch.Keyed(k, encoded.get(i)));
         }
         return new IngestBatch(stream, keyed);
     }

@@ -5,24 +5,22 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.caravan.schema.StreamFormats;
 import org.apache.kafka.clients.producer.RecordMetadata;
 
 /** The steps of POST /api/v1/streams/{stream}: from a request body to a validated batch, and the answer once published. */
 public final class StreamIngest {
 
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .enable(com.fasterxml.jackson.core.JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
-
     private final Streams streams;
     private final RecordsParser parser;
+    private final StreamFormats formats;
     private final SchemaCheck schemaCheck = new SchemaCheck();
 
-    public StreamIngest(Streams streams, RecordsParser parser) {
+    public StreamIngest(Streams streams, RecordsParser parser, StreamFormats formats) {
         this.streams = streams;
         this.parser = parser;
+        this.formats = formats;
     }
 
     /** 415 for a body that is neither JSON nor NDJSON, before anything tries to read it. */
@@ -35,9 +33,10 @@ public final class StreamIngest {
         StreamDefinition stream = streams.get(streamName);
         List<JsonNode> records = parser.parse(contentType, body);
         schemaCheck.check(stream, records);
+        List<byte[]> values = RecordEncoder.encode(formats, stream, records);
         List<IngestBatch.Keyed> keyed = new ArrayList<>(records.size());
-        for (JsonNode r : records) {
-            keyed.add(new IngestBatch.Keyed(SchemaCheck.key(stream, r), write(r)));
+        for (int i = 0; i < records.size(); i++) {
+            keyed.add(new IngestBatch.Keyed(SchemaCheck.key(stream, records.get(i)), values.get(i)));
         }
         return new IngestBatch(stream, keyed);
     }
@@ -57,13 +56,5 @@ public final class StreamIngest {
         }
         answer.put("receipts", receipts);
         return answer;
-    }
-
-    private static String write(JsonNode node) {
-        try {
-            return JSON.writeValueAsString(node);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

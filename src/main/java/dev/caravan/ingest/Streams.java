@@ -39,7 +39,8 @@ public final class Streams {
         for (String key : declared.stringPropertyNames()) {
             String rest = key.substring(PREFIX.length());
             int dot = rest.indexOf('.');
-            if (dot > 0) {
+            // .format and .avro-schema alone describe a polled stream's wire format, not an ingest stream
+            if (dot > 0 && (rest.endsWith(".topic") || rest.endsWith(".key") || rest.endsWith(".schema"))) {
                 names.add(rest.substring(0, dot));
             }
         }

@@ -19,6 +19,7 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,7 +40,7 @@ public final class KafkaPublisher implements AutoCloseable {
     private final int retryAfterSeconds;
     private final String transactionalIdPrefix;
     private final BlockingQueue<Slot> pool;
-    private volatile Producer<String, String> single;
+    private volatile Producer<String, byte[]> single;
 
     public KafkaPublisher(String brokers, Duration timeout, int poolSize, String transactionalIdPrefix,
             int transactionTimeoutMs, int retryAfterSeconds) {
@@ -58,7 +59,7 @@ public final class KafkaPublisher implements AutoCloseable {
                 ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) Math.max(t, Math.max(1000, t / 2) + 2),
                 ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, transactionTimeoutMs,
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         this.pool = new ArrayBlockingQueue<>(poolSize);
         for (int i = 0; i < poolSize; i++) {
             pool.add(new Slot(transactionalIdPrefix + "-" + i));
@@ -96,7 +97,7 @@ public final class KafkaPublisher implements AutoCloseable {
             throw unavailable(batch, new TimeoutException("every transactional producer stayed busy"));
         }
         try {
-            Producer<String, String> producer = slot.producer();
+            Producer<String, byte[]> producer = slot.producer();
             producer.beginTransaction();
             List<Future<RecordMetadata>> futures = new ArrayList<>(batch.size());
             try {
@@ -135,8 +136,8 @@ public final class KafkaPublisher implements AutoCloseable {
                 Map.of("Retry-After", String.valueOf(retryAfterSeconds)));
     }
 
-    private Producer<String, String> singleProducer() {
-        Producer<String, String> p = single;
+    private Producer<String, byte[]> singleProducer() {
+        Producer<String, byte[]> p = single;
         if (p == null) {
             synchronized (this) {
                 if (single == null) {
@@ -165,19 +166,19 @@ public final class KafkaPublisher implements AutoCloseable {
     /** One transactional producer, created on first use and re-created after a fatal error. */
     private final class Slot {
         private final String transactionalId;
-        private Producer<String, String> producer;
+        private Producer<String, byte[]> producer;
 
         Slot(String transactionalId) {
             this.transactionalId = transactionalId;
         }
 
-        Producer<String, String> producer() {
+        Producer<String, byte[]> producer() {
             if (producer == null) {
                 Properties props = new Properties();
                 props.putAll(baseConfig);
                 props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
                 props.put(ProducerConfig.CLIENT_ID_CONFIG, transactionalId);
-                Producer<String, String> p = new KafkaProducer<>(props);
+                Producer<String, byte[]> p = new KafkaProducer<>(props);
                 try {
                     // also aborts whatever a previous process with this id left open
                     p.initTransactions();

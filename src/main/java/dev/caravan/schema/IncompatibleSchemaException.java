@@ -1,9 +1,16 @@
 package dev.caravan.schema;
 
-/** The writer's schema is known but the reader's schema cannot read it (a field the reader needs has no default). */
+/**
+ * Two schemas that cannot work together: a record's writer schema the reader's schema cannot read (a field the reader
+ * needs has no default), or a new version a subject's compatibility rule refuses. The message names the field.
+ */
 public class IncompatibleSchemaException extends WireFormatException {
 
     public IncompatibleSchemaException(String message, Throwable cause) {
         super(message, cause);
+    }
+
+    public IncompatibleSchemaException(String message) {
+        super(message, null);
     }
 }

@@ -41,7 +41,8 @@ class DeployConfigTest {
     /** Variables Caravan reads by name; any other must be CARAVAN_* naming a key of application.properties. */
     private static final Set<String> EXTERNAL_VARIABLES = Set.of("KAFKA_BROKERS", "MONGODB_URI", "MONGODB_DATABASE",
             "S3_ENDPOINT", "S3_ACCESS_KEY", "S3_SECRET_KEY", "S3_REGION", "S3_BUCKET", "NYT_API_KEY",
-            "FOOTBALL_API_TOKEN", "CARAVAN_INGEST_API_KEYS", "CARAVAN_EMBEDDED_S3_SECRET_KEY", "JAVA_TOOL_OPTIONS");
+            "FOOTBALL_API_TOKEN", "CARAVAN_INGEST_API_KEYS", "CARAVAN_EMBEDDED_S3_SECRET_KEY", "JAVA_TOOL_OPTIONS",
+            "SCHEMA_REGISTRY_URL", "SCHEMA_REGISTRY_USER", "SCHEMA_REGISTRY_PASSWORD");
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{(.+?)}}");
 
     // ---------------------------------------------------------------------------------------------------------------

@@ -34,21 +34,31 @@ public final class TopicReader {
     }
 
     public static List<ConsumerRecord<String, String>> readAll(String brokers, String topic) {
+        return read(brokers, topic, StringDeserializer.class);
+    }
+
+    /** Values as the bytes on the wire (Avro records, say). */
+    public static List<ConsumerRecord<String, byte[]>> readAllBytes(String brokers, String topic) {
+        return read(brokers, topic, org.apache.kafka.common.serialization.ByteArrayDeserializer.class);
+    }
+
+    private static <V> List<ConsumerRecord<String, V>> read(String brokers, String topic,
+            Class<? extends org.apache.kafka.common.serialization.Deserializer<V>> values) {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
         p.put(ConsumerConfig.GROUP_ID_CONFIG, "test-reader-" + UUID.randomUUID());
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
-        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(p)) {
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, values);
+        try (KafkaConsumer<String, V> consumer = new KafkaConsumer<>(p)) {
             List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(30));
             List<TopicPartition> partitions = infos.stream().map(i -> new TopicPartition(topic, i.partition())).toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             // read_committed end offsets stop at the last stable offset: nothing in doubt is waited for
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions, Duration.ofSeconds(30));
-            List<ConsumerRecord<String, String>> records = new ArrayList<>();
+            List<ConsumerRecord<String, V>> records = new ArrayList<>();
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
                 if (System.nanoTime() > deadline) {

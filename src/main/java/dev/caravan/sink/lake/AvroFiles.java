@@ -13,6 +13,7 @@ import java.util.Set;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.caravan.schema.ConfluentWire;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaBuilder;
 import org.apache.avro.file.CodecFactory;
@@ -20,6 +21,8 @@ import org.apache.avro.file.DataFileWriter;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericDatumWriter;
 import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.EncoderFactory;
 
 /**
  * Avro Object Container Files of the lake (schema embedded, deflate or snappy). The raw zone has one fixed envelope
@@ -107,6 +110,99 @@ final class AvroFiles {
         @Override
         String schema() {
             return RAW.toString();
+        }
+    }
+
+    /**
+     * The raw zone of a topic carrying Avro (Confluent wire format): the envelope's value is the record in its writer's
+     * schema, so the file embeds that schema and Spark or DuckDB read the fields directly. The record's Avro bytes are
+     * copied as they came (after the 5-byte wire header), never re-encoded; a file holds one writer schema.
+     */
+    static final class RawWire extends LakeFile {
+        private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+        private final ByteArrayOutputStream datum = new ByteArrayOutputStream(256);
+        private final DataFileWriter<GenericRecord> writer;
+        private final Schema schema;
+        private final int schemaId;
+        private BinaryEncoder encoder;
+        private byte[] finished;
+
+        RawWire(String key, long firstOffset, CodecFactory codec, int schemaId, Schema writerSchema) {
+            super(key, "raw", firstOffset);
+            this.schemaId = schemaId;
+            this.schema = envelope(writerSchema, schemaId);
+            writer = new DataFileWriter<GenericRecord>(new GenericDatumWriter<>(schema)).setCodec(codec);
+            writer.setMeta("caravan.schema.id", schemaId);
+            try {
+                writer.create(schema, out);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        /** The envelope of the raw zone with the value typed by the writer's schema. */
+        static Schema envelope(Schema writerSchema, int schemaId) {
+            return SchemaBuilder.record("LakeRawAvroRecord").namespace("dev.caravan.lake")
+                    .doc("A Kafka record as received, its Avro value in the writer's schema (id " + schemaId + ")")
+                    .fields()
+                    .requiredString("topic")
+                    .requiredInt("partition")
+                    .requiredLong("offset")
+                    .name("timestamp").type(SchemaBuilder.builder().longBuilder()
+                            .prop("logicalType", "timestamp-millis").endLong()).noDefault()
+                    .optionalString("key")
+                    .requiredInt("schema_id")
+                    .name("value").type(writerSchema).noDefault()
+                    .endRecord();
+        }
+
+        /** wire is the Confluent wire record, already decoded once by the caller, so its bytes are known to be sound. */
+        void append(String topic, int partition, long offset, long timestamp, String key, byte[] wire) {
+            datum.reset();
+            encoder = EncoderFactory.get().directBinaryEncoder(datum, encoder);
+            try {
+                // the envelope's fields in schema order, then the record's own bytes: one Avro record
+                encoder.writeString(topic);
+                encoder.writeInt(partition);
+                encoder.writeLong(offset);
+                encoder.writeLong(timestamp);
+                if (key == null) {
+                    encoder.writeIndex(0);
+                } else {
+                    encoder.writeIndex(1);
+                    encoder.writeString(key);
+                }
+                encoder.writeInt(schemaId);
+                encoder.flush();
+                datum.write(wire, ConfluentWire.HEADER, wire.length - ConfluentWire.HEADER);
+                writer.appendEncoded(ByteBuffer.wrap(datum.toByteArray()));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            counted(offset, wire.length);
+        }
+
+        @Override
+        byte[] bytes() {
+            if (finished == null) {
+                try {
+                    writer.close();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                finished = out.toByteArray();
+            }
+            return finished;
+        }
+
+        @Override
+        String format() {
+            return FORMAT;
+        }
+
+        @Override
+        String schema() {
+            return schema.toString();
         }
     }
 

@@ -17,6 +17,10 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.caravan.config.RouteFileReloader;
+import dev.caravan.schema.ConfluentWire;
+import dev.caravan.schema.JsonAvro;
+import dev.caravan.schema.SchemaRegistryException;
+import dev.caravan.schema.StreamFormats;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.kafka.KafkaConstants;
 import org.apache.camel.component.kafka.consumer.KafkaManualCommit;
@@ -54,6 +58,7 @@ public final class LakeWriter {
     private final Map<String, String> formatByTopic = new java.util.HashMap<>();
     private final org.apache.avro.file.CodecFactory avroCodec;
     private final Clock clock;
+    private volatile StreamFormats formats;
     private final Map<String, LakeUnit> open = new ConcurrentHashMap<>();
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
     private final Map<String, Long> nextOffset = new ConcurrentHashMap<>();
@@ -90,6 +95,12 @@ public final class LakeWriter {
         this.cleaning = cleaning;
         this.eventTime = eventTime;
         this.clock = clock;
+    }
+
+    /** Decodes Avro (Confluent wire format) records with these streams' schemas; without it they are opaque bytes. */
+    public LakeWriter decodingWith(StreamFormats formats) {
+        this.formats = formats;
+        return this;
     }
 
     /** The bean the configuration binds. */
@@ -193,8 +204,22 @@ public final class LakeWriter {
         // a record is turned into a map only when cleaning or an event-time field needs one; the raw zone only
         // needs to know that the bytes are one JSON object, which a streaming pass tells at a fraction of the cost
         boolean needMap = (cleanZone && cleaning.cleans(unit.topic)) || eventTime.field(unit.topic) != null;
-        Map<String, Object> parsed = needMap ? parse(value) : null;
-        boolean jsonObject = parsed != null || (!needMap && isJsonObject(value));
+        StreamFormats.Decoded wire = null;
+        boolean wireBytes = formats != null && StreamFormats.isWire(value);
+        if (wireBytes) {
+            try {
+                wire = formats.decode(unit.topic, value);
+            } catch (SchemaRegistryException outage) {
+                // before anything is appended: the batch is retried once the registry answers
+                throw outage;
+            } catch (RuntimeException undecodable) {
+                // the raw zone keeps the bytes as they came; the MongoDB sink dead-letters the record with the reason
+                LOG.debug("Lake: {}-{}@{} not decodable: {}", unit.topic, unit.partition, offset,
+                        undecodable.getMessage());
+            }
+        }
+        Map<String, Object> parsed = !needMap ? null : wire != null ? wire.map() : wireBytes ? null : parse(value);
+        boolean jsonObject = !wireBytes && (parsed != null || (!needMap && isJsonObject(value)));
         if (unit.firstOffset < 0) {
             unit.firstOffset = offset;
         }
@@ -204,9 +229,13 @@ public final class LakeWriter {
         unit.commit = commit;
         long bucketTime = eventTime.of(unit.topic, parsed, ts);
         if (rawZone) {
-            LakeFile raw = file(unit, "raw", offset, bucketTime);
-            if (raw instanceof AvroFiles.Raw avro) {
+            LakeFile raw = file(unit, "raw", offset, bucketTime, wire);
+            if (raw instanceof AvroFiles.RawWire avro) {
                 avro.append(unit.topic, unit.partition, offset, ts, key, value);
+            } else if (raw instanceof AvroFiles.Raw avro) {
+                avro.append(unit.topic, unit.partition, offset, ts, key, value);
+            } else if (wire != null) {
+                ((NdjsonFile) raw).append(offset, rawWireLine(unit, offset, ts, key, wire, value));
             } else {
                 ((NdjsonFile) raw).append(offset, rawLine(unit, offset, ts, key, value, jsonObject));
             }
@@ -217,7 +246,7 @@ public final class LakeWriter {
             } else {
                 try {
                     Map<String, Object> clean = cleaning.clean(unit.topic, unit.partition, offset, parsed);
-                    LakeFile f = file(unit, "clean", offset, bucketTime);
+                    LakeFile f = file(unit, "clean", offset, bucketTime, null);
                     if (f instanceof AvroFiles.Clean avro) {
                         avro.append(offset, clean, value.length);
                     } else {
@@ -232,11 +261,16 @@ public final class LakeWriter {
         }
     }
 
-    private LakeFile file(LakeUnit unit, String zone, long offset, long bucketTime) {
-        String bucket = zone + "|" + LakeKeys.bucket(bucketTime);
+    private LakeFile file(LakeUnit unit, String zone, long offset, long bucketTime, StreamFormats.Decoded wire) {
         String format = formatByTopic.getOrDefault(unit.topic, NdjsonFile.FORMAT);
+        // an Avro raw file holds one writer schema: records of another schema id start a file of their own
+        boolean ownSchema = wire != null && format.equals(AvroFiles.FORMAT);
+        String bucket = zone + "|" + LakeKeys.bucket(bucketTime) + (ownSchema ? "|" + wire.schemaId() : "");
         return unit.files.computeIfAbsent(bucket, b -> {
             String key = keys.key(zone, unit.topic, unit.partition, offset, bucketTime, format);
+            if (ownSchema) {
+                return new AvroFiles.RawWire(key, offset, avroCodec, wire.schemaId(), wire.writer());
+            }
             if (format.equals(AvroFiles.FORMAT)) {
                 return zone.equals("raw") ? new AvroFiles.Raw(key, offset, avroCodec)
                         : new AvroFiles.Clean(key, unit.topic, offset, avroCodec);
@@ -277,6 +311,22 @@ public final class LakeWriter {
         System.arraycopy(h, 0, line, 0, h.length);
         System.arraycopy(tail, 0, line, h.length, tail.length);
         return line;
+    }
+
+    /** One NDJSON line of the raw zone for an Avro record: its schema id and its value as its writer wrote it. */
+    private static byte[] rawWireLine(LakeUnit unit, long offset, long ts, String key, StreamFormats.Decoded wire,
+            byte[] value) throws IOException {
+        Map<String, Object> asWritten = wire.writer().equals(wire.record().getSchema()) ? wire.map()
+                : JsonAvro.toMap(ConfluentWire.decode(value, id -> wire.writer(), wire.writer()));
+        Map<String, Object> line = new LinkedHashMap<>();
+        line.put("topic", unit.topic);
+        line.put("partition", unit.partition);
+        line.put("offset", offset);
+        line.put("timestamp", ts);
+        line.put("key", key);
+        line.put("schema_id", wire.schemaId());
+        line.put("value", asWritten);
+        return JSON.writeValueAsBytes(line);
     }
 
     /** One JSON object and nothing after it, checked by a streaming pass (no map is built). */

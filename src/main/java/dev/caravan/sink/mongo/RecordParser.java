@@ -11,17 +11,38 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.caravan.schema.StreamFormats;
 
 /**
  * Record bytes from Kafka into a field map, and the check that field names are safe for MongoDB: a name starting
  * with $ (an operator) or containing . (a path) is rejected to the dead-letter topic, never escaped or stored.
+ * Confluent wire format records (magic byte 0) are decoded by schema id, whatever the stream's configured format.
  */
 public final class RecordParser {
+
+    private final StreamFormats formats;
+
+    public RecordParser(StreamFormats formats) {
+        this.formats = formats;
+    }
+
+    /** A parser for JSON records only. */
+    public RecordParser() {
+        this(null);
+    }
 
     private static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder()
             .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).build()).build())
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+    /** Parse stage: bytes of the topic's record to a map; an Avro record is read in the topic's schema. */
+    public Map<String, Object> parse(byte[] value, String topic) throws IOException {
+        if (formats != null && StreamFormats.isWire(value)) {
+            return formats.decode(topic, value).map();
+        }
+        return parse(value);
+    }
 
     /** Parse stage: bytes to a map; anything but one JSON object fails. */
     public Map<String, Object> parse(byte[] value) throws IOException {

@@ -14,6 +14,10 @@ public final class SinkFailure {
         while (cause != null && cause.getCause() != null && cause.getClass().getName().startsWith("org.apache.camel")) {
             cause = cause.getCause();
         }
+        if (cause instanceof dev.caravan.schema.SchemaRegistryException outage) {
+            // the registry is down, the record may be fine: fail the batch so it is retried, never dead-lettered
+            throw outage;
+        }
         String message = cause == null ? "unknown" : cause.getMessage() == null ? cause.toString() : cause.getMessage();
         if (cause instanceof com.fasterxml.jackson.core.JsonProcessingException j) {
             var at = j.getLocation();
