@@ -57,20 +57,54 @@ final class AvroFiles {
         };
     }
 
-    /** The raw zone in Avro: records are encoded as they come. */
-    static final class Raw extends LakeFile {
-        private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-        private final DataFileWriter<GenericRecord> writer;
+    /** A raw-zone container file written record by record as the records come: the envelope schema is fixed. */
+    private abstract static class Streamed extends LakeFile {
+        final ByteArrayOutputStream out = new ByteArrayOutputStream();
+        final DataFileWriter<GenericRecord> writer;
+        private final Schema schema;
         private byte[] finished;
 
-        Raw(String key, long firstOffset, CodecFactory codec) {
+        Streamed(String key, long firstOffset, CodecFactory codec, Schema schema, Map<String, Long> meta) {
             super(key, "raw", firstOffset);
-            writer = new DataFileWriter<GenericRecord>(new GenericDatumWriter<>(RAW)).setCodec(codec);
+            this.schema = schema;
+            writer = new DataFileWriter<GenericRecord>(new GenericDatumWriter<>(schema)).setCodec(codec);
+            meta.forEach(writer::setMeta);
             try {
-                writer.create(RAW, out);
+                writer.create(schema, out);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
+        }
+
+        @Override
+        final byte[] bytes() {
+            if (finished == null) {
+                try {
+                    writer.close();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                finished = out.toByteArray();
+            }
+            return finished;
+        }
+
+        @Override
+        final String format() {
+            return FORMAT;
+        }
+
+        @Override
+        final String schema() {
+            return schema.toString();
+        }
+    }
+
+    /** The raw zone in Avro: records are encoded as they come. */
+    static final class Raw extends Streamed {
+
+        Raw(String key, long firstOffset, CodecFactory codec) {
+            super(key, firstOffset, codec, RAW, Map.of());
         }
 
         void append(String topic, int partition, long offset, long timestamp, String key, byte[] value) {
@@ -88,29 +122,6 @@ final class AvroFiles {
             }
             counted(offset, value == null ? 0 : value.length);
         }
-
-        @Override
-        byte[] bytes() {
-            if (finished == null) {
-                try {
-                    writer.close();
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-                finished = out.toByteArray();
-            }
-            return finished;
-        }
-
-        @Override
-        String format() {
-            return FORMAT;
-        }
-
-        @Override
-        String schema() {
-            return RAW.toString();
-        }
     }
 
     /**
@@ -118,26 +129,14 @@ final class AvroFiles {
      * schema, so the file embeds that schema and Spark or DuckDB read the fields directly. The record's Avro bytes are
      * copied as they came (after the 5-byte wire header), never re-encoded; a file holds one writer schema.
      */
-    static final class RawWire extends LakeFile {
-        private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    static final class RawWire extends Streamed {
         private final ByteArrayOutputStream datum = new ByteArrayOutputStream(256);
-        private final DataFileWriter<GenericRecord> writer;
-        private final Schema schema;
         private final int schemaId;
         private BinaryEncoder encoder;
-        private byte[] finished;
 
         RawWire(String key, long firstOffset, CodecFactory codec, int schemaId, Schema writerSchema) {
-            super(key, "raw", firstOffset);
+            super(key, firstOffset, codec, envelope(writerSchema, schemaId), Map.of("caravan.schema.id", (long) schemaId));
             this.schemaId = schemaId;
-            this.schema = envelope(writerSchema, schemaId);
-            writer = new DataFileWriter<GenericRecord>(new GenericDatumWriter<>(schema)).setCodec(codec);
-            writer.setMeta("caravan.schema.id", schemaId);
-            try {
-                writer.create(schema, out);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
         }
 
         /** The envelope of the raw zone with the value typed by the writer's schema. */
@@ -180,29 +179,6 @@ final class AvroFiles {
                 throw new UncheckedIOException(e);
             }
             counted(offset, wire.length);
-        }
-
-        @Override
-        byte[] bytes() {
-            if (finished == null) {
-                try {
-                    writer.close();
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-                finished = out.toByteArray();
-            }
-            return finished;
-        }
-
-        @Override
-        String format() {
-            return FORMAT;
-        }
-
-        @Override
-        String schema() {
-            return schema.toString();
         }
     }
 
