@@ -12,6 +12,11 @@ public final class LakeKeys {
 
     private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy-MM-dd").withZone(ZoneOffset.UTC);
     private static final DateTimeFormatter HOUR = DateTimeFormatter.ofPattern("HH").withZone(ZoneOffset.UTC);
+    private static final long HOUR_MILLIS = 3_600_000L;
+    private static volatile Bucket lastBucket;
+
+    private record Bucket(long hour, String name) {
+    }
 
     private final String prefix;
 
@@ -33,9 +38,18 @@ public final class LakeKeys {
 
     /** The hour bucket of a time, dt=YYYY-MM-DD/hour=HH: files of one unit are split by it. */
     public static String bucket(long timestampMillis) {
+        long hour = Math.floorDiv(timestampMillis, HOUR_MILLIS);
+        Bucket last = lastBucket;
+        if (last != null && last.hour == hour) {
+            return last.name;
+        }
         Instant at = Instant.ofEpochMilli(timestampMillis);
-        return "dt=" + DAY.format(at) + "/hour=" + HOUR.format(at);
+        String name = "dt=" + DAY.format(at) + "/hour=" + HOUR.format(at);
+        // records mostly come in time order: the last hour's name serves nearly every call without formatting
+        lastBucket = new Bucket(hour, name);
+        return name;
     }
+
 
     /** {prefix}/_manifests/{topic}/ */
     public String manifests(String topic) {

@@ -25,10 +25,27 @@ final class LakeUnit {
     long bytes;
     KafkaManualCommit commit;
 
+    private byte[] rawLineHead;
+
     LakeUnit(String topic, int partition, long openedAtMillis) {
         this.topic = topic;
         this.partition = partition;
         this.openedAtMillis = openedAtMillis;
+    }
+
+    /** {"topic":"T","partition":P,"offset": : the start of every raw NDJSON line of this unit. */
+    byte[] rawLineHead() {
+        if (rawLineHead == null) {
+            StringBuilder head = new StringBuilder("{\"topic\":");
+            try {
+                LakeWriter.jsonString(head, topic);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            rawLineHead = head.append(",\"partition\":").append(partition).append(",\"offset\":").toString()
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        }
+        return rawLineHead;
     }
 
     boolean isEmpty() {

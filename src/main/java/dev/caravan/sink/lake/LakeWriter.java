@@ -119,9 +119,26 @@ public final class LakeWriter {
     public void accept(List<Exchange> batch) throws IOException {
         for (Exchange e : batch) {
             var m = e.getMessage();
-            String topic = m.getHeader(KafkaConstants.TOPIC, String.class);
-            int partition = m.getHeader(KafkaConstants.PARTITION, Integer.class);
-            long offset = m.getHeader(KafkaConstants.OFFSET, Long.class);
+            // one pass over the headers instead of a case-insensitive lookup and a conversion per header
+            String topic = null;
+            Integer partitionHeader = null;
+            Long offsetHeader = null;
+            Long timestamp = null;
+            Object keyHeader = null;
+            KafkaManualCommit manualCommit = null;
+            for (Map.Entry<String, Object> h : m.getHeaders().entrySet()) {
+                switch (h.getKey()) {
+                    case KafkaConstants.TOPIC -> topic = (String) h.getValue();
+                    case KafkaConstants.PARTITION -> partitionHeader = (Integer) h.getValue();
+                    case KafkaConstants.OFFSET -> offsetHeader = (Long) h.getValue();
+                    case KafkaConstants.TIMESTAMP -> timestamp = (Long) h.getValue();
+                    case KafkaConstants.KEY -> keyHeader = h.getValue();
+                    case KafkaConstants.MANUAL_COMMIT -> manualCommit = (KafkaManualCommit) h.getValue();
+                    default -> { }
+                }
+            }
+            int partition = partitionHeader;
+            long offset = offsetHeader;
             String tp = topic + "-" + partition;
             synchronized (lock(tp)) {
                 if (offset < nextOffset.getOrDefault(tp, Long.MIN_VALUE)) {
@@ -137,9 +154,11 @@ public final class LakeWriter {
                     unit = new LakeUnit(topic, partition, clock.millis());
                     open.put(tp, unit);
                 }
-                append(unit, offset, m.getHeader(KafkaConstants.TIMESTAMP, Long.class),
-                        m.getHeader(KafkaConstants.KEY, String.class), m.getBody(byte[].class),
-                        m.getHeader(KafkaConstants.MANUAL_COMMIT, KafkaManualCommit.class));
+                String key = keyHeader == null || keyHeader instanceof String ? (String) keyHeader
+                        : m.getHeader(KafkaConstants.KEY, String.class);
+                Object body = m.getBody();
+                append(unit, offset, timestamp, key, body instanceof byte[] b ? b : m.getBody(byte[].class),
+                        manualCommit);
                 nextOffset.put(tp, offset + 1);
                 if (unit.records >= limits.flushRecords() || unit.bytes >= limits.flushBytes()) {
                     flush(tp, unit);
@@ -218,8 +237,19 @@ public final class LakeWriter {
                         undecodable.getMessage());
             }
         }
-        Map<String, Object> parsed = !needMap ? null : wire != null ? wire.map() : wireBytes ? null : parse(value);
-        boolean jsonObject = !wireBytes && (parsed != null || (!needMap && isJsonObject(value)));
+        Map<String, Object> parsed = null;
+        int shape = NOT_AN_OBJECT;
+        if (wire != null) {
+            parsed = needMap ? wire.map() : null;
+        } else if (!wireBytes && needMap) {
+            Parsed p = parseWithShape(value);
+            if (p != null) {
+                parsed = p.map();
+                shape = p.shape();
+            }
+        } else if (!wireBytes) {
+            shape = jsonShape(value);
+        }
         if (unit.firstOffset < 0) {
             unit.firstOffset = offset;
         }
@@ -237,7 +267,7 @@ public final class LakeWriter {
             } else if (wire != null) {
                 ((NdjsonFile) raw).append(offset, rawWireLine(unit, offset, ts, key, wire, value));
             } else {
-                ((NdjsonFile) raw).append(offset, rawLine(unit, offset, ts, key, value, jsonObject));
+                appendRawLine((NdjsonFile) raw, unit, offset, ts, key, value, shape);
             }
         }
         if (cleanZone && cleaning.cleans(unit.topic)) {
@@ -280,37 +310,44 @@ public final class LakeWriter {
         });
     }
 
-    /** One NDJSON line of the raw zone: the record's coordinates and its value as received. */
-    private static byte[] rawLine(LakeUnit unit, long offset, long ts, String key, byte[] value,
-            boolean jsonObject) throws IOException {
-        StringBuilder head = new StringBuilder(96);
-        head.append("{\"topic\":").append(JSON.writeValueAsString(unit.topic))
-                .append(",\"partition\":").append(unit.partition)
-                .append(",\"offset\":").append(offset)
-                .append(",\"timestamp\":").append(ts)
-                .append(",\"key\":").append(JSON.writeValueAsString(key));
-        byte[] tail;
-        if (value == null) {
-            tail = ",\"value\":null}".getBytes(StandardCharsets.UTF_8);
-        } else if (jsonObject && !containsLineBreak(value)) {
-            // the bytes as received: a JSON object on one line
-            byte[] v = value;
-            byte[] start = ",\"value\":".getBytes(StandardCharsets.UTF_8);
-            tail = new byte[start.length + v.length + 1];
-            System.arraycopy(start, 0, tail, 0, start.length);
-            System.arraycopy(v, 0, tail, start.length, v.length);
-            tail[tail.length - 1] = '}';
-        } else if (jsonObject) {
-            tail = (",\"value\":" + JSON.writeValueAsString(parse(value)) + "}").getBytes(StandardCharsets.UTF_8);
-        } else {
-            tail = (",\"value_base64\":\"" + Base64.getEncoder().encodeToString(value) + "\"}")
-                    .getBytes(StandardCharsets.UTF_8);
+    /**
+     * One NDJSON line of the raw zone: the record's coordinates and its value as received. A one-line JSON object is
+     * copied as it is, behind a head built without Jackson (the topic part is the unit's, computed once).
+     */
+    private static void appendRawLine(NdjsonFile file, LakeUnit unit, long offset, long ts, String key, byte[] value,
+            int shape) throws IOException {
+        StringBuilder mid = new StringBuilder(64).append(offset).append(",\"timestamp\":").append(ts)
+                .append(",\"key\":");
+        jsonString(mid, key);
+        if (value != null && shape == ONE_LINE) {
+            mid.append(",\"value\":");
+            file.appendRaw(offset, unit.rawLineHead(), mid.toString().getBytes(StandardCharsets.UTF_8), value);
+            return;
         }
-        byte[] h = head.toString().getBytes(StandardCharsets.UTF_8);
-        byte[] line = new byte[h.length + tail.length];
-        System.arraycopy(h, 0, line, 0, h.length);
-        System.arraycopy(tail, 0, line, h.length, tail.length);
-        return line;
+        if (value == null) {
+            mid.append(",\"value\":null}");
+        } else if (shape == MULTI_LINE) {
+            mid.append(",\"value\":").append(JSON.writeValueAsString(parse(value))).append('}');
+        } else {
+            mid.append(",\"value_base64\":\"").append(Base64.getEncoder().encodeToString(value)).append("\"}");
+        }
+        file.appendRaw(offset, unit.rawLineHead(), mid.toString().getBytes(StandardCharsets.UTF_8), null);
+    }
+
+    /** A JSON string literal as Jackson writes it: quotes, backslashes and control characters escaped. */
+    static void jsonString(StringBuilder out, String s) throws IOException {
+        if (s == null) {
+            out.append("null");
+            return;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x20 || c == '"' || c == '\\') {
+                out.append(JSON.writeValueAsString(s));
+                return;
+            }
+        }
+        out.append('"').append(s).append('"');
     }
 
     /** One NDJSON line of the raw zone for an Avro record: its schema id and its value as its writer wrote it. */
@@ -329,34 +366,61 @@ public final class LakeWriter {
         return JSON.writeValueAsBytes(line);
     }
 
+    static final int NOT_AN_OBJECT = 0;
+    static final int ONE_LINE = 1;
+    static final int MULTI_LINE = 2;
+    private static final TypeReference<LinkedHashMap<String, Object>> MAP = new TypeReference<>() { };
+
+    private record Parsed(Map<String, Object> map, int shape) {
+    }
+
     /** One JSON object and nothing after it, checked by a streaming pass (no map is built). */
     static boolean isJsonObject(byte[] value) {
+        return jsonShape(value) != NOT_AN_OBJECT;
+    }
+
+    /**
+     * Whether the bytes are one JSON object, and on one line: a JSON string cannot hold a raw line break, so the
+     * parser's line count after the last token tells whether the object can be copied into an NDJSON line as it is.
+     */
+    static int jsonShape(byte[] value) {
         if (value == null) {
-            return false;
+            return NOT_AN_OBJECT;
         }
         try (com.fasterxml.jackson.core.JsonParser p = JSON.getFactory().createParser(value)) {
             if (p.nextToken() != com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
-                return false;
+                return NOT_AN_OBJECT;
             }
             p.skipChildren();
             if (p.nextToken() != null) {
-                return false;
+                return NOT_AN_OBJECT;
             }
+            int lines = p.currentLocation().getLineNr();
             // skipping does not decode strings: make sure the bytes are UTF-8, as a JSON line must be
             StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(value));
-            return true;
+            return lines > 1 ? MULTI_LINE : ONE_LINE;
         } catch (IOException | RuntimeException notJson) {
-            return false;
+            return NOT_AN_OBJECT;
         }
     }
 
-    private static boolean containsLineBreak(byte[] v) {
-        for (byte b : v) {
-            if (b == '\n' || b == '\r') {
-                return true;
-            }
+    /** The record as a map, with its shape; null when it is not one JSON object. */
+    private static Parsed parseWithShape(byte[] value) {
+        if (value == null) {
+            return null;
         }
-        return false;
+        try (com.fasterxml.jackson.core.JsonParser p = JSON.getFactory().createParser(value)) {
+            if (p.nextToken() != com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
+                return null;
+            }
+            Map<String, Object> map = JSON.readValue(p, MAP);
+            if (p.nextToken() != null) {
+                return null;
+            }
+            return new Parsed(map, p.currentLocation().getLineNr() > 1 ? MULTI_LINE : ONE_LINE);
+        } catch (IOException | RuntimeException notAnObject) {
+            return null;
+        }
     }
 
     private static Map<String, Object> parse(byte[] value) {
@@ -364,7 +428,7 @@ public final class LakeWriter {
             return null;
         }
         try {
-            return JSON.readValue(value, new TypeReference<LinkedHashMap<String, Object>>() { });
+            return JSON.readValue(value, MAP);
         } catch (IOException | RuntimeException notAnObject) {
             return null;
         }

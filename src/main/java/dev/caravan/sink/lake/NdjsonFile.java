@@ -1,5 +1,6 @@
 package dev.caravan.sink.lake;
 
+import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -13,6 +14,7 @@ final class NdjsonFile extends LakeFile {
     private final String schema;
     private final ByteArrayOutputStream compressed = new ByteArrayOutputStream();
     private final GZIPOutputStream gzip;
+    private final BufferedOutputStream out;
     private byte[] finished;
 
     NdjsonFile(String key, String zone, long firstOffset, String schema) {
@@ -20,6 +22,8 @@ final class NdjsonFile extends LakeFile {
         this.schema = schema;
         try {
             this.gzip = new GZIPOutputStream(compressed, 64 * 1024);
+            // small writes gather here, so deflate runs on large chunks rather than once per piece of a line
+            this.out = new BufferedOutputStream(gzip, 64 * 1024);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -27,18 +31,35 @@ final class NdjsonFile extends LakeFile {
 
     void append(long offset, byte[] line) {
         try {
-            gzip.write(line);
-            gzip.write('\n');
+            out.write(line);
+            out.write('\n');
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         counted(offset, line.length + 1L);
     }
 
+    /** A line in parts: head, middle, then the value and its closing brace (value null: the middle closes it). */
+    void appendRaw(long offset, byte[] head, byte[] middle, byte[] value) {
+        try {
+            out.write(head);
+            out.write(middle);
+            if (value != null) {
+                out.write(value);
+                out.write('}');
+            }
+            out.write('\n');
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        counted(offset, head.length + middle.length + (value == null ? 1L : value.length + 2L));
+    }
+
     @Override
     byte[] bytes() {
         if (finished == null) {
             try {
+                out.flush();
                 gzip.finish();
             } catch (IOException e) {
                 throw new UncheckedIOException(e);

@@ -112,6 +112,38 @@ class LakeWriterRecoveryTest {
         assertThat(LakeWriter.isJsonObject(null)).isFalse();
     }
 
+    @Test
+    void everyRawLineIsOneJsonObjectWhateverTheValueAndKeyHold() throws Exception {
+        LakeStore store = new LakeStore(s3, "lake");
+        LakeWriter writer = writer(store, 6);
+        List<Exchange> batch = records("t3", 0, 6, new ArrayList<>());
+        String[] values = {"{\"a\":1}", "{\n  \"a\": 2\n}", "{\"a\":3}\r", "[4]", "{\"a\":\"f\u00fcnf\"}", "not json"};
+        String[] keys = {"plain", "with \"quotes\"", "tab\there", "back\\slash", "\u00fc-\u4e2d", null};
+        for (int i = 0; i < 6; i++) {
+            batch.get(i).getMessage().setBody(values[i].getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            batch.get(i).getMessage().setHeader(KafkaConstants.KEY, keys[i]);
+        }
+        writer.accept(batch);
+
+        List<com.fasterxml.jackson.databind.JsonNode> lines = LakeFiles.lines(s3, "lake", "raw/t3/");
+        assertThat(lines).hasSize(6);
+        for (int i = 0; i < 6; i++) {
+            com.fasterxml.jackson.databind.JsonNode line = lines.get(i);
+            assertThat(line.get("offset").asLong()).isEqualTo(i);
+            assertThat(line.get("topic").asText()).isEqualTo("t3");
+            assertThat(line.get("key").isNull() ? null : line.get("key").asText()).isEqualTo(keys[i]);
+        }
+        // one-line objects as received, objects spanning lines re-written on one line, the rest in base64
+        assertThat(lines.get(0).get("value").get("a").asInt()).isEqualTo(1);
+        assertThat(lines.get(1).get("value").get("a").asInt()).isEqualTo(2);
+        assertThat(lines.get(2).get("value").get("a").asInt()).isEqualTo(3);
+        assertThat(lines.get(3).get("value_base64").asText()).isEqualTo("WzRd");
+        assertThat(lines.get(4).get("value").get("a").asText()).isEqualTo("f\u00fcnf");
+        assertThat(lines.get(5).has("value_base64")).isTrue();
+        assertThat(LakeWriter.jsonShape("{\"a\":1}".getBytes())).isEqualTo(LakeWriter.ONE_LINE);
+        assertThat(LakeWriter.jsonShape("{\"a\":\r1}".getBytes())).isEqualTo(LakeWriter.MULTI_LINE);
+    }
+
     private static LakeWriter writer(LakeStore store, int flushRecords) {
         return new LakeWriter(store, new LakeKeys(""), new LakeWriter.Limits(flushRecords, 1 << 30, 50),
                 true, false, new LakeCleaning(context, ""), new EventTime(""), CLOCK);
