@@ -65,7 +65,7 @@
       var p = previous[s.topic];
       var rate = p && now > p.at ? ((s.records - p.records) * 1000 / (now - p.at)).toFixed(1) : '';
       previous[s.topic] = { records: s.records, at: now };
-      return row([s.topic, s.source, num(s.records), { text: rate, attrs: { 'class': 'num' } }, when(s.lastRecordAt)],
+      return row([s.topic, s.source + (s.format === 'avro' ? ' (Avro)' : ''), num(s.records), { text: rate, attrs: { 'class': 'num' } }, when(s.lastRecordAt)],
         { 'data-topic': s.topic });
     }));
     fill('sinks', o.sinks.map(function (s) {

@@ -156,6 +156,12 @@ class AvroStreamsIT {
         assertThat(JSON.readTree(unknown.body()).get("error_code").asInt()).isEqualTo(40403);
         assertThat(JSON.readTree(app.get("/registry/config").body()).get("compatibilityLevel").asText())
                 .isEqualTo("BACKWARD");
+        // the console's overview says how each topic travels
+        for (JsonNode row : JSON.readTree(app.get("/api/v1/overview").body()).get("streams")) {
+            if (TOPICS.containsValue(row.get("topic").asText())) {
+                assertThat(row.get("format").asText()).as(row.get("topic").asText()).isEqualTo("avro");
+            }
+        }
     }
 
     @Test

@@ -238,7 +238,7 @@ public final class CaravanConfiguration implements CamelConfiguration {
                 settings.get("caravan.dlq.suffix", ".dlq"), context.getRegistry().lookupByNameAndType("lakeWriter",
                         dev.caravan.sink.lake.LakeWriter.class), sinkErrors,
                 Duration.ofMillis(settings.getInt("caravan.health.timeout-ms", 5_000)));
-        registry.bind("overview", overview);
+        registry.bind("overview", overview.showingFormats(formats));
         context.addService(new ClosingService(overview), true, false);
 
         // pollers: state in MongoDB, one leader schedules them (routes/poll/poller-scheduler)

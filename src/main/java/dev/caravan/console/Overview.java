@@ -41,6 +41,7 @@ public final class Overview implements AutoCloseable {
 
     private final String brokers;
     private final Streams streams;
+    private volatile dev.caravan.schema.StreamFormats formats;
     private final Map<String, String> polledTopics;
     private final List<Sink> sinks;
     private final String dlqSuffix;
@@ -62,6 +63,12 @@ public final class Overview implements AutoCloseable {
         this.admin = new dev.caravan.kafka.LazyAdmin(brokers, timeout);
     }
 
+    /** The wire format of each topic, shown beside its source. */
+    public Overview showingFormats(dev.caravan.schema.StreamFormats formats) {
+        this.formats = formats;
+        return this;
+    }
+
     public Map<String, Object> overview() throws Exception {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("at", Instant.now().toString());
@@ -77,6 +84,7 @@ public final class Overview implements AutoCloseable {
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("topic", e.getKey());
             row.put("source", e.getValue());
+            row.put("format", formats != null && formats.isAvro(e.getKey()) ? "avro" : "json");
             if (existing.contains(e.getKey())) {
                 Map<TopicPartition, long[]> ends = ends(e.getKey());
                 row.put("records", ends.values().stream().mapToLong(v -> v[1] - v[0]).sum());
