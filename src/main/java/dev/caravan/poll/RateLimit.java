@@ -30,6 +30,21 @@ public record RateLimit(int requests, Duration window) {
 
     @Override
     public String toString() {
-        return unlimited() ? "none" : requests + "/" + window;
+        return unlimited() ? "none" : requests + "/" + period(window);
+    }
+
+    /** A window as the configuration writes it: 1m, 90s, 2h, 1d, 250ms. */
+    static String period(Duration d) {
+        long ms = d.toMillis();
+        if (ms % 86_400_000L == 0) {
+            return ms / 86_400_000L + "d";
+        }
+        if (ms % 3_600_000L == 0) {
+            return ms / 3_600_000L + "h";
+        }
+        if (ms % 60_000L == 0) {
+            return ms / 60_000L + "m";
+        }
+        return ms % 1_000L == 0 ? ms / 1_000L + "s" : ms + "ms";
     }
 }

@@ -60,6 +60,11 @@ class PollerPartsTest {
         assertThatThrownBy(() -> Pagination.parse("cursor:after")).hasMessageContaining("JSONPath");
         assertThat(RateLimit.parse("5/1m")).isEqualTo(new RateLimit(5, Duration.ofMinutes(1)));
         assertThat(RateLimit.parse("none").unlimited()).isTrue();
+        // the pollers API prints a rate the way it is configured
+        assertThat(RateLimit.parse("5/1m")).hasToString("5/1m");
+        assertThat(RateLimit.parse("10/90s")).hasToString("10/90s");
+        assertThat(RateLimit.parse("2/1s")).hasToString("2/1s");
+        assertThat(RateLimit.parse("none")).hasToString("none");
         assertThatThrownBy(() -> RateLimit.parse("5")).hasMessageContaining("REQUESTS/PERIOD");
     }
 

@@ -4,28 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Base64;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import dev.caravan.testing.FakeSchemaRegistry;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaBuilder;
 import org.junit.jupiter.api.AfterAll;
@@ -38,7 +22,7 @@ class RemoteSchemaRegistryTest {
 
     private static final String USER = "caravan";
     private static final String PASSWORD = "pw-s3cret-42";
-    private static final String PREFIX = "/apis/ccompat/v7";
+    private static final String PREFIX = FakeSchemaRegistry.PREFIX;
     private static final Duration TIMEOUT = Duration.ofSeconds(2);
 
     private static final Schema V1 = SchemaBuilder.record("Order").namespace("dev.caravan.test").fields()
@@ -48,24 +32,18 @@ class RemoteSchemaRegistryTest {
     private static final Schema INCOMPATIBLE = SchemaBuilder.record("IncompatibleOrder").fields()
             .requiredString("id").endRecord();
 
-    private static final FakeRegistry FAKE = new FakeRegistry();
-    private static HttpServer server;
+    private static FakeSchemaRegistry FAKE;
     private static String url;
 
     @BeforeAll
     static void startServer() throws IOException {
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        for (String root : List.of("/subjects", "/schemas", "/config")) {
-            server.createContext(root, exchange -> FAKE.handle(exchange, ""));
-        }
-        server.createContext(PREFIX + "/", exchange -> FAKE.handle(exchange, PREFIX));
-        server.start();
-        url = "http://127.0.0.1:" + server.getAddress().getPort();
+        FAKE = new FakeSchemaRegistry(USER, PASSWORD);
+        url = FAKE.url();
     }
 
     @AfterAll
     static void stopServer() {
-        server.stop(0);
+        FAKE.close();
     }
 
     @BeforeEach
@@ -202,151 +180,5 @@ class RemoteSchemaRegistryTest {
         assertThat(FAKE.count("GET /config")).isEqualTo(1);
         FAKE.globalLevel = null;
         assertThat(registry.compatibility("pins-value")).isEqualTo(Compatibility.DEFAULT);
-    }
-
-    /** Subjects, versions and ids like Confluent's registry: ids shared by equal schemas, one version per schema. */
-    private static final class FakeRegistry {
-
-        private static final ObjectMapper JSON = new ObjectMapper();
-        private static final String AUTHORIZATION = "Basic "
-                + Base64.getEncoder().encodeToString((USER + ":" + PASSWORD).getBytes(StandardCharsets.UTF_8));
-
-        private final Map<String, AtomicInteger> requests = new ConcurrentHashMap<>();
-        private final Map<String, List<Integer>> subjects = new TreeMap<>();
-        private final Map<String, Integer> idsByCanonical = new HashMap<>();
-        private final Map<Integer, String> schemasById = new HashMap<>();
-        final Map<String, String> subjectLevels = new ConcurrentHashMap<>();
-        volatile String globalLevel;
-        volatile String lastContentType;
-
-        synchronized void reset() {
-            requests.clear();
-            subjects.clear();
-            idsByCanonical.clear();
-            schemasById.clear();
-            subjectLevels.clear();
-            globalLevel = "BACKWARD";
-            lastContentType = null;
-        }
-
-        int count(String request) {
-            AtomicInteger n = requests.get(request);
-            return n == null ? 0 : n.get();
-        }
-
-        synchronized void handle(HttpExchange exchange, String prefix) throws IOException {
-            String method = exchange.getRequestMethod();
-            String rawPath = exchange.getRequestURI().getRawPath();
-            requests.computeIfAbsent(method + " " + rawPath, k -> new AtomicInteger()).incrementAndGet();
-            try (InputStream in = exchange.getRequestBody()) {
-                String body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-                if (!AUTHORIZATION.equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
-                    answer(exchange, 401, error(401, "Unauthorized"));
-                    return;
-                }
-                if ("POST".equals(method)) {
-                    lastContentType = exchange.getRequestHeaders().getFirst("Content-Type");
-                }
-                String[] path = Arrays.stream(rawPath.substring(prefix.length() + 1).split("/"))
-                        .map(s -> URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8))
-                        .toArray(String[]::new);
-                Reply reply = route(method, path, body);
-                answer(exchange, reply.status(), reply.body());
-            }
-        }
-
-        private Reply route(String method, String[] p, String body) throws IOException {
-            String route = method + " " + p[0] + "/" + p.length;
-            switch (route) {
-                case "GET subjects/1":
-                    return ok(List.copyOf(subjects.keySet()));
-                case "POST subjects/3":
-                    return register(p[1], JSON.readTree(body).path("schema").asText());
-                case "GET subjects/3":
-                    return subjects.containsKey(p[1]) ? ok(versionNumbers(p[1])) : subjectNotFound();
-                case "GET subjects/4":
-                    return version(p[1], p[3]);
-                case "GET schemas/3":
-                    String schema = schemasById.get(Integer.parseInt(p[2]));
-                    return schema == null ? new Reply(404, error(40403, "Schema not found"))
-                            : ok(Map.of("schema", schema));
-                case "GET config/2":
-                    String level = subjectLevels.get(p[1]);
-                    return level == null ? new Reply(404, error(40408, "Subject '" + p[1]
-                            + "' does not have subject-level compatibility configured"))
-                            : ok(Map.of("compatibilityLevel", level));
-                case "GET config/1":
-                    return globalLevel == null ? new Reply(404, error(404, "HTTP 404 Not Found"))
-                            : ok(Map.of("compatibilityLevel", globalLevel));
-                default:
-                    return new Reply(404, error(404, "HTTP 404 Not Found"));
-            }
-        }
-
-        private Reply register(String subject, String text) {
-            Schema schema = new Schema.Parser().parse(text);
-            if (schema.getName().contains("Incompatible")) {
-                return new Reply(409, error(409, "Schema being registered is incompatible with an earlier schema"
-                        + " for subject \"" + subject + "\""));
-            }
-            int id = idsByCanonical.computeIfAbsent(SchemaIds.canonical(schema), c -> idsByCanonical.size() + 1);
-            schemasById.putIfAbsent(id, text);
-            List<Integer> ids = subjects.computeIfAbsent(subject, s -> new ArrayList<>());
-            if (!ids.contains(id)) {
-                ids.add(id);
-            }
-            return ok(Map.of("id", id));
-        }
-
-        private Reply version(String subject, String version) {
-            List<Integer> ids = subjects.get(subject);
-            if (ids == null) {
-                return subjectNotFound();
-            }
-            int v = "latest".equals(version) ? ids.size() : Integer.parseInt(version);
-            if (v < 1 || v > ids.size()) {
-                return new Reply(404, error(40402, "Version " + version + " not found."));
-            }
-            int id = ids.get(v - 1);
-            Map<String, Object> answer = new LinkedHashMap<>();
-            answer.put("subject", subject);
-            answer.put("version", v);
-            answer.put("id", id);
-            answer.put("schema", schemasById.get(id));
-            return ok(answer);
-        }
-
-        private List<Integer> versionNumbers(String subject) {
-            List<Integer> versions = new ArrayList<>();
-            for (int v = 1; v <= subjects.get(subject).size(); v++) {
-                versions.add(v);
-            }
-            return versions;
-        }
-
-        private static Reply subjectNotFound() {
-            return new Reply(404, error(40401, "Subject not found."));
-        }
-
-        private static Reply ok(Object body) {
-            return new Reply(200, body);
-        }
-
-        private static Map<String, Object> error(int code, String message) {
-            return Map.of("error_code", code, "message", message);
-        }
-
-        /** A status and what goes as JSON in the body. */
-        private record Reply(int status, Object body) {
-        }
-
-        private static void answer(HttpExchange exchange, int status, Object body) throws IOException {
-            byte[] bytes = JSON.writeValueAsBytes(body);
-            exchange.getResponseHeaders().set("Content-Type", "application/vnd.schemaregistry.v1+json");
-            exchange.sendResponseHeaders(status, bytes.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(bytes);
-            }
-        }
     }
 }

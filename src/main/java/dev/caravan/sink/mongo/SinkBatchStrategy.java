@@ -3,7 +3,10 @@ package dev.caravan.sink.mongo;
 import org.apache.camel.AggregationStrategy;
 import org.apache.camel.Exchange;
 
-/** Collects what each record of a batch became, a pending write or a dead letter, in batch order. */
+/**
+ * Collects what each record of a batch became, a pending write or a dead letter, in batch order. An outage that
+ * escaped a record's route (the schema registry not answering) fails the batch instead.
+ */
 public final class SinkBatchStrategy implements AggregationStrategy {
 
     @Override
@@ -12,6 +15,11 @@ public final class SinkBatchStrategy implements AggregationStrategy {
         if (result == null) {
             result = newExchange.copy();
             result.getMessage().setBody(new SinkBatch());
+        }
+        if (newExchange.getException() instanceof dev.caravan.schema.SchemaRegistryException outage) {
+            // not the record's fault: the whole batch fails and is retried (routes/config/mongo-sink-errors)
+            result.setException(outage);
+            return result;
         }
         SinkBatch batch = result.getMessage().getBody(SinkBatch.class);
         Object outcome = newExchange.getMessage().getBody();
