@@ -4,15 +4,14 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.Collection;
 import java.util.Map;
-import java.util.Properties;
 import java.util.TreeMap;
-import java.util.TreeSet;
 
 import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.PathType;
 import com.networknt.schema.SchemaValidatorsConfig;
 import com.networknt.schema.SpecVersion;
+import dev.caravan.config.Settings;
 import dev.caravan.config.StartupFailure;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.PropertiesComponent;
@@ -34,16 +33,8 @@ public final class Streams {
     /** Reads every caravan.streams.* key the properties component knows and compiles the schemas. */
     public static Streams load(CamelContext context) {
         PropertiesComponent pc = context.getPropertiesComponent();
-        Properties declared = pc.loadProperties(k -> k.startsWith(PREFIX));
-        TreeSet<String> names = new TreeSet<>();
-        for (String key : declared.stringPropertyNames()) {
-            String rest = key.substring(PREFIX.length());
-            int dot = rest.indexOf('.');
-            // .format and .avro-schema alone describe a polled stream's wire format, not an ingest stream
-            if (dot > 0 && (rest.endsWith(".topic") || rest.endsWith(".key") || rest.endsWith(".schema"))) {
-                names.add(rest.substring(0, dot));
-            }
-        }
+        // .format and .avro-schema alone describe a polled stream's wire format, not an ingest stream
+        java.util.SortedSet<String> names = Settings.declaredNames(pc, PREFIX, "topic", "key", "schema");
         JsonSchemaFactory factory = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012);
         SchemaValidatorsConfig config = SchemaValidatorsConfig.builder().pathType(PathType.JSON_POINTER).build();
         Map<String, StreamDefinition> streams = new TreeMap<>();

@@ -6,14 +6,13 @@ import java.nio.charset.StandardCharsets;
 import java.util.Collection;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.caravan.config.Settings;
 import dev.caravan.config.StartupFailure;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericRecord;
@@ -64,17 +63,8 @@ public final class StreamFormats {
      */
     public static StreamFormats load(CamelContext context, SchemaRegistry registry) {
         PropertiesComponent pc = context.getPropertiesComponent();
-        Properties declared = pc.loadProperties(k -> k.startsWith(PREFIX));
-        TreeSet<String> names = new TreeSet<>();
-        for (String key : declared.stringPropertyNames()) {
-            String rest = key.substring(PREFIX.length());
-            int dot = rest.indexOf('.');
-            if (dot > 0 && (rest.endsWith(".topic") || rest.endsWith(".format"))) {
-                names.add(rest.substring(0, dot));
-            }
-        }
         java.util.List<Stream> streams = new java.util.ArrayList<>();
-        for (String name : names) {
+        for (String name : Settings.declaredNames(pc, PREFIX, "topic", "format")) {
             String topic = value(pc, PREFIX + name + ".topic");
             topic = topic != null ? topic : value(pc, "caravan.topics." + name);
             if (topic == null) {
