@@ -397,11 +397,23 @@ public final class LakeWriter {
             }
             int lines = p.currentLocation().getLineNr();
             // skipping does not decode strings: make sure the bytes are UTF-8, as a JSON line must be
-            StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(value));
+            if (!isAscii(value)) {
+                StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(value));
+            }
             return lines > 1 ? MULTI_LINE : ONE_LINE;
         } catch (IOException | RuntimeException notJson) {
             return NOT_AN_OBJECT;
         }
+    }
+
+    /** Plain ASCII is valid UTF-8: most records are, and need no decoder (which copies them into a char buffer). */
+    private static boolean isAscii(byte[] value) {
+        for (byte b : value) {
+            if (b < 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The record as a map, with its shape; null when it is not one JSON object. */
