@@ -137,8 +137,7 @@ public final class CaravanConfiguration implements CamelConfiguration {
         registry.bind("schemaRegistry", schemaRegistry);
         StreamFormats formats = StreamFormats.load(context, schemaRegistry);
         registry.bind("streamFormats", formats);
-        registry.bind("registryApi", new dev.caravan.schema.RegistryApi(schemaRegistry,
-                Compatibility.of(settings.get("caravan.schema.compatibility", "BACKWARD"))));
+        registry.bind("registryApi", new dev.caravan.schema.RegistryApi(schemaRegistry, compatibility(settings)));
         RecordsParser parser = new RecordsParser(settings.getInt("caravan.ingest.max-records", 1000));
         registry.bind("streamIngest", new StreamIngest(streams, parser, formats));
         registry.bind("restProxy", new RestProxyV2(streams, parser, formats));
@@ -274,7 +273,7 @@ public final class CaravanConfiguration implements CamelConfiguration {
 
     /** The registry at caravan.schema.registry.url when one is set, else the embedded one in a Kafka topic. */
     private static SchemaRegistry schemaRegistry(Settings settings, Connections c) {
-        Compatibility global = Compatibility.of(settings.get("caravan.schema.compatibility", "BACKWARD"));
+        Compatibility global = compatibility(settings);
         Duration timeout = Duration.ofMillis(settings.getInt("caravan.schema.registry.timeout-ms", 10_000));
         String url = settings.get("caravan.schema.registry.url", "").trim();
         if (!url.isEmpty()) {
@@ -284,8 +283,23 @@ public final class CaravanConfiguration implements CamelConfiguration {
         return new KafkaTopicRegistry(c.kafkaBrokers(), settings.get("caravan.schema.registry.topic", "_caravan_schemas"),
                 timeout, subject -> {
                     String own = settings.get("caravan.schema.compatibility." + subject, "").trim();
-                    return own.isEmpty() ? global : Compatibility.of(own);
+                    try {
+                        return own.isEmpty() ? global : Compatibility.of(own);
+                    } catch (IllegalArgumentException e) {
+                        // a typo in one subject's rule refuses its registrations, not Caravan's start
+                        throw new SchemaRegistryException("caravan.schema.compatibility." + subject + ": "
+                                + e.getMessage(), 0);
+                    }
                 });
+    }
+
+    /** The default rule of the embedded registry; a name that is not a rule stops start-up with one line. */
+    private static Compatibility compatibility(Settings settings) {
+        try {
+            return Compatibility.of(settings.get("caravan.schema.compatibility", "BACKWARD"));
+        } catch (IllegalArgumentException e) {
+            throw new StartupFailure("caravan.schema.compatibility: " + e.getMessage());
+        }
     }
 
     /**
