@@ -373,7 +373,7 @@ public final class Pollers {
 
     private RequestWindow window(PollerSpec spec) {
         return windows.compute(spec.name(), (k, w) -> w != null && w.limit().equals(spec.rate()) ? w
-                : new RequestWindow(spec.rate(), clock, d -> Thread.sleep(Math.max(1, d.toMillis()))));
+                : new RequestWindow(spec.rate(), clock, this::pause));
     }
 
     private List<Object> records(PollerSpec spec, Object json) {
@@ -431,12 +431,27 @@ public final class Pollers {
         return template;
     }
 
+    /**
+     * A wait between attempts or for the rate window, cut short when Caravan stops: a run waiting out a backoff
+     * would otherwise hold the shutdown for as long as its retries last.
+     */
+    private void pause(Duration d) throws InterruptedException {
+        long end = System.nanoTime() + Math.max(1, d.toMillis()) * 1_000_000L;
+        long left;
+        while ((left = end - System.nanoTime()) > 0) {
+            if (context.isStopping() || context.isStopped()) {
+                throw new PollFailure("FAILED", "Caravan is stopping; the run ends here and the next one starts over");
+            }
+            Thread.sleep(Math.min(200, Math.max(1, left / 1_000_000L)));
+        }
+    }
+
     private HttpFetcher fetcher() {
         if (fetcher == null) {
             synchronized (this) {
                 if (fetcher == null) {
                     fetcher = new HttpFetcher(template(), options.retries(), clock,
-                            d -> Thread.sleep(Math.max(1, d.toMillis())), options.userAgent(), metrics);
+                            this::pause, options.userAgent(), metrics);
                 }
             }
         }
