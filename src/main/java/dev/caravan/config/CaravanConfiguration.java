@@ -139,8 +139,9 @@ public final class CaravanConfiguration implements CamelConfiguration {
         registry.bind("streamFormats", formats);
         registry.bind("registryApi", new dev.caravan.schema.RegistryApi(schemaRegistry, compatibility(settings)));
         RecordsParser parser = new RecordsParser(settings.getInt("caravan.ingest.max-records", 1000));
-        registry.bind("streamIngest", new StreamIngest(streams, parser, formats));
-        registry.bind("restProxy", new RestProxyV2(streams, parser, formats));
+        int retryAfter = settings.getInt("caravan.ingest.retry-after-seconds", 5);
+        registry.bind("streamIngest", new StreamIngest(streams, parser, formats, retryAfter));
+        registry.bind("restProxy", new RestProxyV2(streams, parser, formats, retryAfter));
         registry.bind("restProxyErrors", new RestProxyErrors());
         registry.bind("openApiDocument", new OpenApiDocument(streams));
         registry.bind("idempotencyKeys", new IdempotencyKeys(mongo, c.mongoDatabase(),

@@ -24,7 +24,8 @@ final class RecordEncoder {
     private RecordEncoder() {
     }
 
-    static List<byte[]> encode(StreamFormats formats, StreamDefinition stream, List<JsonNode> records) {
+    static List<byte[]> encode(StreamFormats formats, StreamDefinition stream, List<JsonNode> records,
+            int retryAfterSeconds) {
         List<byte[]> out = new ArrayList<>(records.size());
         List<Map<String, Object>> errors = new ArrayList<>();
         for (int i = 0; i < records.size(); i++) {
@@ -36,7 +37,7 @@ final class RecordEncoder {
             } catch (SchemaRegistryException | IncompatibleSchemaException e) {
                 throw new ProblemException(503, "Service Unavailable", "the schema of stream " + stream.name()
                         + " could not be registered: " + e.getMessage() + "; nothing was published, retry later",
-                        List.of(), Map.of("Retry-After", "5"));
+                        List.of(), Map.of("Retry-After", String.valueOf(retryAfterSeconds)));
             }
         }
         if (!errors.isEmpty()) {

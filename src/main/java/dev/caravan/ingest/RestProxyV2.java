@@ -26,12 +26,14 @@ public final class RestProxyV2 {
     private final Streams streams;
     private final RecordsParser parser;
     private final StreamFormats formats;
+    private final int retryAfterSeconds;
     private final SchemaCheck schemaCheck = new SchemaCheck();
 
-    public RestProxyV2(Streams streams, RecordsParser parser, StreamFormats formats) {
+    public RestProxyV2(Streams streams, RecordsParser parser, StreamFormats formats, int retryAfterSeconds) {
         this.streams = streams;
         this.parser = parser;
         this.formats = formats;
+        this.retryAfterSeconds = retryAfterSeconds;
     }
 
     /** 404 for a topic of no stream, 415 for another embedded format; checked before the body is read. */
@@ -74,7 +76,7 @@ public final class RestProxyV2 {
                     + "published", errors, Map.of());
         }
         schemaCheck.check(stream, values);
-        List<byte[]> encoded = RecordEncoder.encode(formats, stream, values);
+        List<byte[]> encoded = RecordEncoder.encode(formats, stream, values, retryAfterSeconds);
         List<IngestBatch.Keyed> keyed = new ArrayList<>(values.size());
         for (int i = 0; i < values.size(); i++) {
             JsonNode key = records.get(i).get("key");

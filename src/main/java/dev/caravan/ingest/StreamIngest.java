@@ -15,12 +15,14 @@ public final class StreamIngest {
     private final Streams streams;
     private final RecordsParser parser;
     private final StreamFormats formats;
+    private final int retryAfterSeconds;
     private final SchemaCheck schemaCheck = new SchemaCheck();
 
-    public StreamIngest(Streams streams, RecordsParser parser, StreamFormats formats) {
+    public StreamIngest(Streams streams, RecordsParser parser, StreamFormats formats, int retryAfterSeconds) {
         this.streams = streams;
         this.parser = parser;
         this.formats = formats;
+        this.retryAfterSeconds = retryAfterSeconds;
     }
 
     /** 415 for a body that is neither JSON nor NDJSON, before anything tries to read it. */
@@ -33,7 +35,7 @@ public final class StreamIngest {
         StreamDefinition stream = streams.get(streamName);
         List<JsonNode> records = parser.parse(contentType, body);
         schemaCheck.check(stream, records);
-        List<byte[]> values = RecordEncoder.encode(formats, stream, records);
+        List<byte[]> values = RecordEncoder.encode(formats, stream, records, retryAfterSeconds);
         List<IngestBatch.Keyed> keyed = new ArrayList<>(records.size());
         for (int i = 0; i < records.size(); i++) {
             keyed.add(new IngestBatch.Keyed(SchemaCheck.key(stream, records.get(i)), values.get(i)));
