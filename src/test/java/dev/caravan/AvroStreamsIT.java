@@ -368,6 +368,27 @@ class AvroStreamsIT {
                 .countDocuments(Filters.eq("ind", 5_000_001)) == 1);
     }
 
+    @Test
+    @Order(7)
+    void aPolledRecordThatDoesNotFitTheAvroSchemaIsSkippedAndTheOthersAreProduced() throws Exception {
+        JsonNode page = JSON.readTree(fixture("football-PL-matches.json"));
+        com.fasterxml.jackson.databind.node.ObjectNode odd = page.get("matches").get(0).deepCopy();
+        odd.put("id", 990_001).put("matchday", "seven"); // the schema says int
+        com.fasterxml.jackson.databind.node.ObjectNode fine = page.get("matches").get(1).deepCopy();
+        fine.put("id", 990_002);
+        com.fasterxml.jackson.databind.node.ArrayNode matches = (com.fasterxml.jackson.databind.node.ArrayNode) page.get("matches");
+        matches.removeAll().add(odd).add(fine);
+        api.on("/v4/competitions/PL/matches", r -> Answer.json(page.toString()));
+
+        HttpResponse<String> r = app.post("/api/v1/pollers/football/run", "application/json", "");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        JsonNode run = JSON.readTree(r.body());
+        assertThat(run.get("produced").asInt()).as(r.body()).isEqualTo(1);
+        assertThat(run.get("invalid").asInt()).as(r.body()).isEqualTo(1);
+        assertThat(decodedRecords("matches")).extracting(m -> ((Number) m.get("id")).longValue())
+                .contains(990_002L).doesNotContain(990_001L);
+    }
+
     // --- helpers
 
     private static Map<String, Object> part(PinterestGenerator.Post post, String stream) {

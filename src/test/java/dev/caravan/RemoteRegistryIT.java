@@ -92,6 +92,10 @@ class RemoteRegistryIT {
         assertThat(JSON.readTree(app.get("/registry/subjects").body())).extracting(JsonNode::asText)
                 .containsExactly("caravan.pins-value");
         assertThat(app.get("/registry/schemas/ids/77").statusCode()).isEqualTo(404);
+        // the rule is the remote registry's, not Caravan's local default
+        registry.globalLevel = "FULL_TRANSITIVE";
+        assertThat(JSON.readTree(app.get("/registry/config").body()).get("compatibilityLevel").asText())
+                .isEqualTo("FULL_TRANSITIVE");
     }
 
     @Test

@@ -137,7 +137,7 @@ public final class CaravanConfiguration implements CamelConfiguration {
         registry.bind("schemaRegistry", schemaRegistry);
         StreamFormats formats = StreamFormats.load(context, schemaRegistry);
         registry.bind("streamFormats", formats);
-        registry.bind("registryApi", new dev.caravan.schema.RegistryApi(schemaRegistry, compatibility(settings)));
+        registry.bind("registryApi", new dev.caravan.schema.RegistryApi(schemaRegistry));
         RecordsParser parser = new RecordsParser(settings.getInt("caravan.ingest.max-records", 1000));
         int retryAfter = settings.getInt("caravan.ingest.retry-after-seconds", 5);
         registry.bind("streamIngest", new StreamIngest(streams, parser, formats, retryAfter));
@@ -278,8 +278,13 @@ public final class CaravanConfiguration implements CamelConfiguration {
         Duration timeout = Duration.ofMillis(settings.getInt("caravan.schema.registry.timeout-ms", 10_000));
         String url = settings.get("caravan.schema.registry.url", "").trim();
         if (!url.isEmpty()) {
-            return new RemoteSchemaRegistry(url, settings.get("caravan.schema.registry.user", ""),
-                    settings.get("caravan.schema.registry.password", ""), timeout);
+            try {
+                return new RemoteSchemaRegistry(url, settings.get("caravan.schema.registry.user", ""),
+                        settings.get("caravan.schema.registry.password", ""), timeout);
+            } catch (IllegalArgumentException e) {
+                // the message never quotes the URL, which may hold a password
+                throw new StartupFailure("caravan.schema.registry.url (SCHEMA_REGISTRY_URL): " + e.getMessage());
+            }
         }
         return new KafkaTopicRegistry(c.kafkaBrokers(), settings.get("caravan.schema.registry.topic", "_caravan_schemas"),
                 timeout, subject -> {

@@ -289,6 +289,28 @@ public final class Pollers {
         return true;
     }
 
+    /**
+     * The record (JSON text) as its topic's value bytes: JSON, or Avro when the stream is Avro. A record that does not
+     * fit the Avro schema (the API changed a type) is skipped with a WARN naming the field and counted as invalid,
+     * so one odd record does not stop every run at the same place; the body is then null and nothing is produced.
+     */
+    public void encode(Exchange exchange) throws java.io.IOException {
+        PollRun run = exchange.getProperty(RUN, PollRun.class);
+        String topic = run.spec().topic();
+        try {
+            exchange.getMessage().setBody(formats().encodeJson(exchange.getMessage().getBody(String.class), topic));
+        } catch (dev.caravan.schema.JsonAvroException e) {
+            run.invalid();
+            exchange.getMessage().setBody(null);
+            LOG.warn("Poller {}: record {} does not fit the Avro schema of {} and is skipped: {}", run.spec().name(),
+                    exchange.getMessage().getHeader("kafka.KEY", String.class), topic, e.getMessage());
+        }
+    }
+
+    private dev.caravan.schema.StreamFormats formats() {
+        return context.getRegistry().lookupByNameAndType("streamFormats", dev.caravan.schema.StreamFormats.class);
+    }
+
     /** After Kafka acknowledged the record: its hash is remembered, so an unchanged copy is not produced again. */
     public void produced(Exchange exchange) {
         PollRun run = exchange.getProperty(RUN, PollRun.class);

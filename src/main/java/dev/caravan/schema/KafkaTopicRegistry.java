@@ -58,7 +58,7 @@ public final class KafkaTopicRegistry implements SchemaRegistry {
     private KafkaConsumer<byte[], byte[]> consumer;
     private KafkaProducer<byte[], byte[]> producer;
     private long position;
-    private long lastMissRefresh;
+    private final Map<Integer, Long> lastMiss = new java.util.HashMap<>();
     private boolean loaded;
 
     public KafkaTopicRegistry(String brokers, String topic, Duration timeout,
@@ -114,8 +114,14 @@ public final class KafkaTopicRegistry implements SchemaRegistry {
             return s;
         }
         synchronized (this) {
-            if (!loaded || System.currentTimeMillis() - lastMissRefresh >= MISS_REFRESH_MS) {
-                lastMissRefresh = System.currentTimeMillis();
+            long now = System.currentTimeMillis();
+            Long last = lastMiss.get(id);
+            // per id: a flood of one unknown id is throttled, a new id another instance just wrote is still found
+            if (!loaded || last == null || now - last >= MISS_REFRESH_MS) {
+                if (lastMiss.size() > 10_000) {
+                    lastMiss.clear();
+                }
+                lastMiss.put(id, now);
                 refresh();
             }
         }
@@ -150,6 +156,11 @@ public final class KafkaTopicRegistry implements SchemaRegistry {
     @Override
     public Compatibility compatibility(String subject) {
         return compatibility.apply(subject);
+    }
+
+    @Override
+    public Compatibility defaultCompatibility() {
+        return compatibility.apply("");
     }
 
     @Override

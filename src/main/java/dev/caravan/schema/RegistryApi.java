@@ -24,11 +24,9 @@ public final class RegistryApi {
                     + "|config(/(?<config>[^/]+))?)/?");
 
     private final SchemaRegistry registry;
-    private final Compatibility global;
 
-    public RegistryApi(SchemaRegistry registry, Compatibility global) {
+    public RegistryApi(SchemaRegistry registry) {
         this.registry = registry;
-        this.global = global;
     }
 
     public void answer(Exchange exchange) {
@@ -104,7 +102,8 @@ public final class RegistryApi {
     }
 
     private Object config(String subject) {
-        return Map.of("compatibilityLevel", (subject == null ? global : registry.compatibility(subject)).name());
+        return Map.of("compatibilityLevel", (subject == null ? registry.defaultCompatibility()
+                : registry.compatibility(subject)).name());
     }
 
     private static int number(String text, int code, String message) {

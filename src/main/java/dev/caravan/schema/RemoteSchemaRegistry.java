@@ -94,11 +94,18 @@ public final class RemoteSchemaRegistry implements SchemaRegistry {
             return cached;
         }
         Answer answer = send("GET", "/schemas/ids/" + id, null);
-        if (answer.notFound()) {
+        if (answer.notFound() || answer.refusesId()) {
             // not cached: the id may be registered by another producer a moment later
             return null;
         }
-        return remember(id, avro(answer.ok(), answer));
+        JsonNode json = answer.ok();
+        try {
+            return remember(id, avro(json, answer));
+        } catch (SchemaRegistryException notAvro) {
+            // the registry answered, and the id is a JSON Schema, a Protobuf schema or unreadable: the record is the
+            // problem, not the registry (a dead letter, never a retry)
+            throw new WireFormatException("schema id " + id + ": " + notAvro.getMessage(), notAvro);
+        }
     }
 
     @Override
@@ -146,6 +153,12 @@ public final class RemoteSchemaRegistry implements SchemaRegistry {
             // Confluent answers 404 (40408) for a subject without its own level; the global one applies then
             level = config("/config");
         }
+        return level == null ? Compatibility.DEFAULT : level;
+    }
+
+    @Override
+    public Compatibility defaultCompatibility() {
+        Compatibility level = config("/config");
         return level == null ? Compatibility.DEFAULT : level;
     }
 
@@ -294,6 +307,15 @@ public final class RemoteSchemaRegistry implements SchemaRegistry {
 
     /** One answer of the registry, with the JSON body when it had one. */
     private record Answer(String registry, String method, String path, int status, JsonNode json) {
+
+        /**
+         * A 4xx about the id itself (an id out of range from random bytes, say): no such schema. Authentication,
+         * timeouts and throttling are not the id's fault.
+         */
+        boolean refusesId() {
+            return status >= 400 && status < 500 && status != 401 && status != 403 && status != 404 && status != 408
+                    && status != 429 && json != null && json.isObject();
+        }
 
         /** A 404 from the registry itself: a JSON error, not a web server's page for a wrong base path. */
         boolean notFound() {

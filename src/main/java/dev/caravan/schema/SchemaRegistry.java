@@ -33,6 +33,9 @@ public interface SchemaRegistry extends AutoCloseable {
     /** The compatibility rule new versions of subject are checked against. */
     Compatibility compatibility(String subject);
 
+    /** The rule of subjects that have none of their own (GET /config). */
+    Compatibility defaultCompatibility();
+
     /** Where the schemas are kept, for logs and the console (never with credentials). */
     String describe();
 

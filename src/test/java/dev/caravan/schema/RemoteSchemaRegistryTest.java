@@ -181,4 +181,13 @@ class RemoteSchemaRegistryTest {
         FAKE.globalLevel = null;
         assertThat(registry.compatibility("pins-value")).isEqualTo(Compatibility.DEFAULT);
     }
+
+    @Test
+    void anIdOfAnotherKindOfSchemaIsTheRecordsFaultNotAnOutage() {
+        FAKE.registerForeign(77, "JSON");
+        RemoteSchemaRegistry registry = client(url);
+        assertThatThrownBy(() -> registry.byId(77)).isInstanceOf(WireFormatException.class)
+                .isNotInstanceOf(SchemaRegistryException.class).hasMessageContaining("schema id 77")
+                .hasMessageContaining("JSON");
+    }
 }

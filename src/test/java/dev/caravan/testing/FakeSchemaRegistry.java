@@ -70,6 +70,13 @@ public final class FakeSchemaRegistry implements AutoCloseable {
     /** While unavailable, every request is answered 503, as a registry that lost its Kafka store does. */
     public volatile boolean unavailable;
 
+    private final Map<Integer, String> foreignTypes = new ConcurrentHashMap<>();
+
+    /** An id holding a schema of another kind (JSON, PROTOBUF), as a registry shared with other serializers has. */
+    public void registerForeign(int id, String schemaType) {
+        foreignTypes.put(id, schemaType);
+    }
+
     @Override
     public void close() {
         server.stop(0);
@@ -127,7 +134,17 @@ public final class FakeSchemaRegistry implements AutoCloseable {
             case "GET subjects/4":
                 return version(p[1], p[3]);
             case "GET schemas/3":
-                String schema = schemasById.get(Integer.parseInt(p[2]));
+                int id;
+                try {
+                    id = Integer.parseInt(p[2]);
+                } catch (NumberFormatException e) {
+                    return new Reply(422, error(42202, "Invalid schema id " + p[2]));
+                }
+                String foreign = foreignTypes.get(id);
+                if (foreign != null) {
+                    return ok(Map.of("schemaType", foreign, "schema", "{\"type\":\"object\"}"));
+                }
+                String schema = schemasById.get(id);
                 return schema == null ? new Reply(404, error(40403, "Schema not found"))
                         : ok(Map.of("schema", schema));
             case "GET config/2":

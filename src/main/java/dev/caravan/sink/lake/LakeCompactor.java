@@ -115,6 +115,13 @@ public final class LakeCompactor {
                     continue;
                 }
                 files.sort(Comparator.comparingLong(FileRef::firstOffset));
+                if (files.get(0).zone.equals("raw") && files.get(0).format.equals("avro") && !oneSchema(files)) {
+                    // merging would re-encode under a derived schema: raw files keep their writers' schemas instead
+                    LOG.info("Lake compaction: the {} raw files of {}-{} {} hour {} carry different writer schemas;"
+                            + " left as they are", files.size(), topic, files.get(0).partition, files.get(0).day,
+                            files.get(0).hour);
+                    continue;
+                }
                 merge(topic, files);
                 groups++;
                 merged += files.size();
@@ -126,6 +133,28 @@ public final class LakeCompactor {
                     recovered);
         }
         return new Result(groups, merged, written, recovered);
+    }
+
+    /** True when every file of the group embeds the same Avro schema (files gone meanwhile do not count). */
+    private boolean oneSchema(List<FileRef> files) {
+        org.apache.avro.Schema first = null;
+        for (FileRef f : files) {
+            byte[] bytes = store.getOrNull(f.key);
+            if (bytes == null) {
+                continue;
+            }
+            try (var reader = new org.apache.avro.file.DataFileStream<org.apache.avro.generic.GenericRecord>(
+                    new java.io.ByteArrayInputStream(bytes), new org.apache.avro.generic.GenericDatumReader<>())) {
+                if (first == null) {
+                    first = reader.getSchema();
+                } else if (!first.equals(reader.getSchema())) {
+                    return false;
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read the Avro header of " + f.key, e);
+            }
+        }
+        return true;
     }
 
     private void merge(String topic, List<FileRef> files) {

@@ -400,10 +400,19 @@ public final class LakeWriter {
             if (!isAscii(value)) {
                 StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(value));
             }
-            return lines > 1 ? MULTI_LINE : ONE_LINE;
+            return lines > 1 || wideEncoding(value) ? MULTI_LINE : ONE_LINE;
         } catch (IOException | RuntimeException notJson) {
             return NOT_AN_OBJECT;
         }
+    }
+
+    /**
+     * UTF-16 or UTF-32 JSON, which Jackson reads too: a zero byte among the first two, where UTF-8 JSON has '{' or
+     * whitespace. Its bytes cannot go into a UTF-8 line as they are (and a 0x0A byte there is no line break to the
+     * parser), so it is written again, as UTF-8.
+     */
+    private static boolean wideEncoding(byte[] value) {
+        return value.length > 1 && (value[0] == 0 || value[1] == 0);
     }
 
     /** Plain ASCII is valid UTF-8: most records are, and need no decoder (which copies them into a char buffer). */
@@ -429,7 +438,7 @@ public final class LakeWriter {
             if (p.nextToken() != null) {
                 return null;
             }
-            return new Parsed(map, p.currentLocation().getLineNr() > 1 ? MULTI_LINE : ONE_LINE);
+            return new Parsed(map, p.currentLocation().getLineNr() > 1 || wideEncoding(value) ? MULTI_LINE : ONE_LINE);
         } catch (IOException | RuntimeException notAnObject) {
             return null;
         }

@@ -142,6 +142,9 @@ class LakeWriterRecoveryTest {
         assertThat(lines.get(5).has("value_base64")).isTrue();
         assertThat(LakeWriter.jsonShape("{\"a\":1}".getBytes())).isEqualTo(LakeWriter.ONE_LINE);
         assertThat(LakeWriter.jsonShape("{\"a\":\r1}".getBytes())).isEqualTo(LakeWriter.MULTI_LINE);
+        // UTF-16 JSON whose bytes hold 0x0A (U+010A) without a line break: written again as UTF-8, never copied
+        assertThat(LakeWriter.jsonShape("{\"a\":\"\u010a\"}".getBytes(java.nio.charset.StandardCharsets.UTF_16LE)))
+                .isEqualTo(LakeWriter.MULTI_LINE);
     }
 
     private static LakeWriter writer(LakeStore store, int flushRecords) {
