@@ -1,12 +1,10 @@
 package dev.caravan.health;
 
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.camel.health.HealthCheckResultBuilder;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
 
 /** Readiness: the Kafka cluster answers a describe-cluster request. */
@@ -36,12 +34,8 @@ public final class KafkaHealthCheck extends ReadinessCheck implements AutoClosea
 
     private synchronized Admin admin() {
         if (admin == null) {
-            Properties props = new Properties();
-            props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
-            props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, timeoutMs);
-            props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeoutMs);
-            props.put(AdminClientConfig.CLIENT_ID_CONFIG, "caravan-health");
-            admin = Admin.create(props);
+            admin = Admin.create(dev.caravan.kafka.LazyAdmin.config(brokers,
+                    java.time.Duration.ofMillis(timeoutMs), "caravan-health"));
         }
         return admin;
     }

@@ -22,16 +22,22 @@ public final class LazyAdmin implements AutoCloseable {
         if (admin == null) {
             synchronized (this) {
                 if (admin == null) {
-                    Properties p = new Properties();
-                    p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
-                    // the admin client refuses a request timeout above its default API timeout: set both
-                    p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
-                    p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
-                    admin = Admin.create(p);
+                    admin = Admin.create(config(brokers, timeout, "caravan-admin"));
                 }
             }
         }
         return admin;
+    }
+
+    /** Settings of every admin client Caravan makes: each of its calls ends within the timeout. */
+    public static Properties config(String brokers, Duration timeout, String clientId) {
+        Properties p = new Properties();
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
+        // the admin client refuses a request timeout above its default API timeout: set both
+        p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
+        p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
+        p.put(AdminClientConfig.CLIENT_ID_CONFIG, clientId);
+        return p;
     }
 
     @Override

@@ -4,13 +4,11 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
@@ -30,14 +28,8 @@ public final class Topics {
 
     /** Returns true when every topic exists afterwards; failures are logged, not thrown. */
     public static boolean ensure(String brokers, Collection<String> names, Duration timeout) {
-        Properties p = new Properties();
-        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
-        // the admin client refuses an API timeout shorter than its request timeout
-        p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
-        p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
-        p.put(AdminClientConfig.CLIENT_ID_CONFIG, "caravan-topics");
         boolean all = true;
-        try (Admin admin = Admin.create(p)) {
+        try (Admin admin = Admin.create(LazyAdmin.config(brokers, timeout, "caravan-topics"))) {
             List<NewTopic> topics = names.stream().map(n -> new NewTopic(n, Optional.empty(), Optional.empty())).toList();
             var results = admin.createTopics(topics).values();
             for (var e : results.entrySet()) {

@@ -56,6 +56,7 @@ public final class Pollers {
     }
 
     private final CamelContext context;
+    private volatile dev.caravan.schema.StreamFormats formats;
     private final PollerStore store;
     private final Options options;
     private final Clock clock;
@@ -308,7 +309,11 @@ public final class Pollers {
     }
 
     private dev.caravan.schema.StreamFormats formats() {
-        return context.getRegistry().lookupByNameAndType("streamFormats", dev.caravan.schema.StreamFormats.class);
+        if (formats == null) {
+            // the configuration binds it beside the pollers; looked up once, on first use
+            formats = context.getRegistry().lookupByNameAndType("streamFormats", dev.caravan.schema.StreamFormats.class);
+        }
+        return formats;
     }
 
     /** After Kafka acknowledged the record: its hash is remembered, so an unchanged copy is not produced again. */

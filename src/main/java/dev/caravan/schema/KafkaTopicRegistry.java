@@ -15,9 +15,9 @@ import java.util.function.Function;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.caravan.kafka.LazyAdmin;
 import org.apache.avro.Schema;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -287,12 +287,7 @@ public final class KafkaTopicRegistry implements SchemaRegistry {
 
     /** Compacted, so the topic keeps every registration for ever in little space; one partition, so one order. */
     private void ensureTopic() {
-        Properties p = new Properties();
-        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
-        p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
-        p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
-        p.put(AdminClientConfig.CLIENT_ID_CONFIG, "caravan-schemas-admin");
-        try (Admin admin = Admin.create(p)) {
+        try (Admin admin = Admin.create(LazyAdmin.config(brokers, timeout, "caravan-schemas-admin"))) {
             admin.createTopics(List.of(new NewTopic(topic, Optional.of(1), Optional.empty())
                     .configs(new TreeMap<>(Map.of("cleanup.policy", "compact")))))
                     .all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);

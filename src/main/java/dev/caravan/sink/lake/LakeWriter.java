@@ -265,7 +265,7 @@ public final class LakeWriter {
             } else if (raw instanceof AvroFiles.Raw avro) {
                 avro.append(unit.topic, unit.partition, offset, ts, key, value);
             } else if (wire != null) {
-                ((NdjsonFile) raw).append(offset, rawWireLine(unit, offset, ts, key, wire, value));
+                ((NdjsonFile) raw).append(offset, rawWireLine(unit, offset, ts, key, wire, value, parsed));
             } else {
                 appendRawLine((NdjsonFile) raw, unit, offset, ts, key, value, shape);
             }
@@ -352,9 +352,11 @@ public final class LakeWriter {
 
     /** One NDJSON line of the raw zone for an Avro record: its schema id and its value as its writer wrote it. */
     private static byte[] rawWireLine(LakeUnit unit, long offset, long ts, String key, StreamFormats.Decoded wire,
-            byte[] value) throws IOException {
-        Map<String, Object> asWritten = wire.writer().equals(wire.record().getSchema()) ? wire.map()
-                : JsonAvro.toMap(ConfluentWire.decode(value, id -> wire.writer(), wire.writer()));
+            byte[] value, Map<String, Object> parsed) throws IOException {
+        // read as written: the map already made for cleaning when the writer's schema is the reader's
+        Map<String, Object> asWritten = !wire.writer().equals(wire.record().getSchema())
+                ? JsonAvro.toMap(ConfluentWire.decode(value, id -> wire.writer(), wire.writer()))
+                : parsed != null ? parsed : wire.map();
         Map<String, Object> line = new LinkedHashMap<>();
         line.put("topic", unit.topic);
         line.put("partition", unit.partition);
