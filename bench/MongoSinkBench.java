@@ -22,6 +22,7 @@ import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -101,6 +102,8 @@ public class MongoSinkBench {
     static int readyTimeoutS;
     static int settleS;
     static int jfrS;
+    static int warmup; // records the sink drains before its clock starts (the JIT compiles meanwhile)
+    static int join; // 1: the packaged join of pins into posts stays on (two documents per record)
 
     static final List<String[]> RESULTS = new ArrayList<>(); // {metric, value, unit, target}
     static final Map<String, Object> PROFILE = new LinkedHashMap<>(); // JFR summary, when --jfr-s > 0
@@ -128,6 +131,8 @@ public class MongoSinkBench {
         readyTimeoutS = intOpt(opts, "ready-timeout-s", 120);
         settleS = intOpt(opts, "settle-s", 30);
         jfrS = intOpt(opts, "jfr-s", 0);
+        join = intOpt(opts, "join", 0);
+        warmup = intOpt(opts, "warmup", 20_000);
         if (!opts.isEmpty()) {
             usage("unknown option(s): " + opts.keySet());
         }
@@ -165,10 +170,13 @@ public class MongoSinkBench {
             String mongoUri = "mongodb://" + HOST + ":" + mongoPort;
 
             // records are built before any clock starts: the sink and the drivers are measured, not JSON building
-            String[] keys = new String[records];
-            String[] jsons = new String[records];
+            // the first --warmup records only warm the sink up; both the sink's clock and the raw writes cover the
+            // --records after them
+            int total = warmup + records;
+            String[] keys = new String[total];
+            String[] jsons = new String[total];
             Random rnd = new Random(42);
-            for (int i = 0; i < records; i++) {
+            for (int i = 0; i < total; i++) {
                 keys[i] = new UUID(rnd.nextLong(), rnd.nextLong()).toString();
                 jsons[i] = pinJson(i, keys[i], rnd);
             }
@@ -192,7 +200,7 @@ public class MongoSinkBench {
             // 3. the raw limits: the MongoDB driver against the same server, after the sink is done
             settle("raw MongoDB writes");
             loadBeforeRaw = loadAverage();
-            raw = rawPhases(mongoUri, jsons);
+            raw = rawPhases(mongoUri, Arrays.copyOfRange(jsons, warmup, total));
         } finally {
             if (app != null) {
                 app.stop("end");
@@ -307,7 +315,7 @@ public class MongoSinkBench {
                         synchronized (samples) {
                             samples.add(new Sample(System.nanoTime(), n));
                         }
-                        if (n >= records) {
+                        if (n >= warmup + records) {
                             return;
                         }
                     } catch (RuntimeException notYet) {
@@ -327,7 +335,16 @@ public class MongoSinkBench {
         }, "bench-count-poller");
         pollThread.setDaemon(true);
 
-        Map<String, String> env = Map.of("CARAVAN_MONGO_BATCH_SIZE", String.valueOf(batch));
+        // only the MongoDB sink works: the lake sink (which reads the same topic) and the pollers stay idle, as
+        // the app is idle during the raw writes. Without --join=1 the sink stores exactly the documents the raw
+        // variants insert (one per record); with it, also the joined post of each pin (caravan.mongo.join.parts).
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("CARAVAN_MONGO_BATCH_SIZE", String.valueOf(batch));
+        env.put("CARAVAN_LAKE_TOPICS", "caravan.unused");
+        env.put("CARAVAN_POLL_ENABLED", "false");
+        if (join == 0) {
+            env.put("CARAVAN_MONGO_JOIN_PARTS", "");
+        }
         App app = App.start(jar, tmp, "work-sink", dataDir, httpPort, kafkaPort, mongoPort, env, pollThread);
         appPid = app.proc.pid();
         long readyNs = app.readyNs;
@@ -357,12 +374,12 @@ public class MongoSinkBench {
                 }
                 // past the first tenth, so the profile shows the steady state rather than the start (the JIT
                 // compiler takes most of a core during the first seconds)
-                if (jfr != null && last != null && last.count >= Math.max(1, records / 10)) {
+                if (jfr != null && last != null && last.count >= Math.max(1, warmup + records / 10)) {
                     jfr.tick();
                 }
                 if (last != null && System.nanoTime() - lastReport >= TimeUnit.SECONDS.toNanos(15)) {
                     lastReport = System.nanoTime();
-                    say("sink: %d of %d documents after %d s (load average %s)", last.count, records,
+                    say("sink: %d of %d documents after %d s (load average %s)", last.count, warmup + records,
                             TimeUnit.NANOSECONDS.toSeconds(last.nanos - readyNs), loadAverage());
                 }
             }
@@ -383,28 +400,40 @@ public class MongoSinkBench {
         synchronized (samples) {
             all = new ArrayList<>(samples);
         }
-        Sample done = firstWith(all, records);
+        int total = warmup + records;
+        Sample done = firstWith(all, total);
         if (done == null) {
             long have = all.isEmpty() ? 0 : all.get(all.size() - 1).count;
-            throw new IllegalStateException("the sink stored " + have + " of " + records + " documents within "
+            throw new IllegalStateException("the sink stored " + have + " of " + total + " documents within "
                     + sinkTimeoutS + " s of ready (--sink-timeout-s); the end of the app's log:\n" + tail(app.log, 30));
         }
         first = firstWith(all, 1);
         long atReady = countAt(all, readyNs);
-        double s = (done.nanos - readyNs) / 1e9;
-        double rate = records / s;
-        say("sink: %d documents %.1f s after ready = %.0f records/s (first document %+d ms from ready, %d already"
-                + " stored at ready)", records, s, rate, ms(first.nanos - readyNs), atReady);
+        // the clock starts once the warm-up records are stored (at ready without a warm-up)
+        Sample warm = warmup > 0 ? firstWith(all, warmup) : null;
+        long clockNs = warm != null ? warm.nanos : readyNs;
+        long counted = total - (warm != null ? warm.count : 0);
+        double s = (done.nanos - clockNs) / 1e9;
+        double rate = counted / s;
+        say("sink: %d documents %.1f s after %s = %.0f records/s (first document %+d ms from ready, %d already"
+                + " stored at ready)", counted, s, warm != null ? "the warm-up's " + warm.count : "ready", rate,
+                ms(first.nanos - readyNs), atReady);
         result("caravan start-up to ready (restart on the backlog)", ms(readyNs - startNs), "ms", "");
         result("sink: documents stored at ready", atReady, "docs", "");
         result("sink: first document after ready", ms(first.nanos - readyNs), "ms", "");
-        result("sink: ready to " + records + " documents", s, "s", "");
-        result("sink (" + TOPIC + " -> " + COLLECTION + ", batch " + batch + ", from ready)", rate, "records/s", "");
-        double fromFirst = (records - first.count) / ((done.nanos - first.nanos) / 1e9);
-        result("sink, from the first document to the last", fromFirst, "records/s", "");
+        if (warm != null) {
+            result("sink: ready to the end of the warm-up (" + warm.count + " documents)",
+                    (warm.nanos - readyNs) / 1e9, "s", "");
+        }
+        result("sink: " + counted + " documents after the warm-up", s, "s", "");
+        result("sink (" + TOPIC + " -> " + COLLECTION + ", batch " + batch + ", after " + warmup + " warm-up records)",
+                rate, "records/s", "");
+        double fromReady = total / ((done.nanos - readyNs) / 1e9);
+        result("sink, all " + total + " records from ready (JIT warm-up included)", fromReady, "records/s", "");
         // the rate early and late: the H2-backed collection and its unique index grow while the sink writes
-        result("sink, first tenth of the documents", rateBetween(all, first, 0, records / 10), "records/s", "");
-        result("sink, last tenth of the documents", rateBetween(all, first, records - records / 10, records),
+        result("sink, first tenth of the timed documents", rateBetween(all, first, warmup, warmup + records / 10),
+                "records/s", "");
+        result("sink, last tenth of the timed documents", rateBetween(all, first, total - records / 10, total),
                 "records/s", "");
         if (cpuStartApp >= 0 && cpuEndApp >= 0) {
             double cores = (cpuEndApp - cpuStartApp) / (double) (cpuEndNs - cpuStartNs);
@@ -415,9 +444,9 @@ public class MongoSinkBench {
         // what must hold at the end: every document stored once, offsets committed, no dead letters
         try (MongoClient client = mongoClient(mongoUri, 10, 120)) {
             long stored = client.getDatabase(DATABASE).getCollection(COLLECTION).countDocuments();
-            if (stored != records) {
+            if (stored != warmup + records) {
                 throw new IllegalStateException(DATABASE + "." + COLLECTION + " holds " + stored + " documents, expected "
-                        + records);
+                        + (warmup + records));
             }
         }
         long lag = waitForNoLag(bootstrap, Duration.ofSeconds(30));
@@ -425,6 +454,11 @@ public class MongoSinkBench {
         long deadLetters = endOffsets(bootstrap, DLQ_TOPIC).values().stream().mapToLong(Long::longValue).sum();
         result("sink: dead letters (" + DLQ_TOPIC + ")", deadLetters, "records", "0: " + (deadLetters == 0 ? "OK" : "NOT OK"));
         batchesFromMetrics(app.httpPort);
+        try (MongoClient client = MongoClients.create(mongoUri)) {
+            long posts = client.getDatabase(DATABASE).getCollection("posts").estimatedDocumentCount();
+            result("sink: joined posts stored (caravan.mongo.join.parts)", posts, "documents",
+                    join == 0 ? "0 without --join=1: " + (posts == 0 ? "OK" : "NOT OK") : "");
+        }
         if (jfr != null) {
             jfr.summarise();
         }
@@ -507,9 +541,9 @@ public class MongoSinkBench {
             }
             if (exchanges > 0) {
                 say("sink: %d batches (exchanges of streams-to-mongo), %.0f records per batch on average",
-                        (long) exchanges, records / exchanges);
+                        (long) exchanges, (warmup + records) / exchanges);
                 result("sink: batches (route exchanges)", exchanges, "batches", "");
-                result("sink: records per batch, average", records / exchanges, "records", "");
+                result("sink: records per batch, average", (warmup + records) / exchanges, "records", "");
             } else {
                 say("sink: no camel_exchanges_total for streams-to-mongo in /observe/metrics: batch count unknown");
             }
@@ -1226,7 +1260,7 @@ public class MongoSinkBench {
                 .append(", \"sink_timeout_s\": ").append(sinkTimeoutS)
                 .append(", \"raw_timeout_s\": ").append(rawTimeoutS)
                 .append(", \"settle_s\": ").append(settleS)
-                .append(", \"jfr_s\": ").append(jfrS).append("},\n");
+                .append(", \"jfr_s\": ").append(jfrS).append(", \"join\": ").append(join).append(", \"warmup\": ").append(warmup).append("},\n");
         sb.append("  \"targets\": {\"sink_min_percent_of_raw_insert_many\": ").append(TARGET * 100).append("},\n");
         if (!PROFILE.isEmpty()) {
             sb.append("  \"profile\": {");
@@ -1358,7 +1392,7 @@ public class MongoSinkBench {
         }
         try {
             int n = Integer.parseInt(v.replace("_", ""));
-            if (n < 0 || (n == 0 && !name.equals("settle-s") && !name.equals("jfr-s"))) {
+            if (n < 0 || (n == 0 && !name.equals("settle-s") && !name.equals("jfr-s") && !name.equals("join") && !name.equals("warmup"))) {
                 usage(name + " must be positive, got " + v);
             }
             return n;
@@ -1373,7 +1407,7 @@ public class MongoSinkBench {
             System.err.println("error: " + error);
         }
         System.err.println("usage: bash bench/mongo-sink.sh [--records=200000] [--batch=500] [--sink-timeout-s=900]"
-                + " [--raw-timeout-s=600] [--ready-timeout-s=120] [--settle-s=30] [--jfr-s=0]");
+                + " [--raw-timeout-s=600] [--ready-timeout-s=120] [--settle-s=30] [--jfr-s=0] [--join=0] [--warmup=20000]");
         System.err.println("each option can also be given as -Dbench.<name>=<value> before the source file");
         System.exit(error == null ? 0 : 2);
     }

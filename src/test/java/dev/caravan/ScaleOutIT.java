@@ -60,6 +60,8 @@ class ScaleOutIT {
             shared.put("caravan.nyt.enabled", "false");
             shared.put("caravan.football.enabled", "false");
             shared.put("caravan.lake.topics", "caravan.pins");
+            // one sink consumer per instance, so "both instances hold partitions" is "two members hold partitions"
+            shared.put("caravan.mongo.consumers", "1");
             shared.put("caravan.lake.flush-records", "1000");
             shared.put("caravan.lake.rotate-interval-ms", "1000");
             shared.put("caravan.lake.check-interval-ms", "200");

@@ -1,18 +1,37 @@
 package dev.caravan.embedded;
 
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
+import de.bwaldvogel.mongo.MongoCollection;
+import de.bwaldvogel.mongo.MongoDatabase;
+import de.bwaldvogel.mongo.backend.Index;
+import de.bwaldvogel.mongo.backend.IndexKey;
+import de.bwaldvogel.mongo.backend.KeyValue;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
+import de.bwaldvogel.mongo.backend.h2.H2Database;
 import de.bwaldvogel.mongo.bson.Document;
 import de.bwaldvogel.mongo.wire.message.MongoMessage;
 import io.netty.channel.Channel;
+import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The H2 backend, committing the MVStore after every write command. H2 otherwise writes changes to the file about a
- * second later, so a killed process could lose documents whose Kafka offsets were already committed.
+ * The H2 backend of the embedded MongoDB, with two changes:
+ * <ul>
+ * <li>it commits the MVStore after every write command. H2 otherwise writes changes to the file about a second later,
+ * so a killed process could lose documents whose Kafka offsets were already committed;</li>
+ * <li>its unique indexes compare keys with {@link IndexKeyType} instead of Java-serializing them for every comparison.
+ * Those indexes live in maps of their own name ({@code <db>.<collection>._keys_<index>}); an index a previous
+ * version wrote ({@code ._index_<index>}, in serialized order) is copied into one at start-up and then removed.</li>
+ * </ul>
  */
 final class DurableH2Backend extends H2Backend {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DurableH2Backend.class);
 
     private static final Set<String> WRITES = Set.of("insert", "update", "delete", "findandmodify", "createindexes",
             "create", "drop", "dropindexes", "dropdatabase", "renamecollection");
@@ -23,6 +42,11 @@ final class DurableH2Backend extends H2Backend {
 
     DurableH2Backend(MVStore store) {
         super(store);
+    }
+
+    @Override
+    protected MongoDatabase openOrCreateDatabase(String databaseName) {
+        return new KeyOrderedDatabase(databaseName);
     }
 
     @Override
@@ -51,5 +75,54 @@ final class DurableH2Backend extends H2Backend {
 
     private static String firstKey(Document document) {
         return document == null || document.isEmpty() ? null : document.keySet().iterator().next();
+    }
+
+    /**
+     * An inner class on purpose: H2Database opens its indexes from its constructor, before a subclass could set a
+     * field, but the enclosing backend (and so the MVStore) is reachable from the first line.
+     */
+    private final class KeyOrderedDatabase extends H2Database {
+
+        KeyOrderedDatabase(String databaseName) {
+            super(databaseName, getMvStore(), getCursorRegistry());
+        }
+
+        @Override
+        protected Index<Object> openOrCreateUniqueIndex(String collectionName, String indexName, List<IndexKey> keys,
+                boolean sparse) {
+            MVStore store = getMvStore();
+            String name = keysMapName(collectionName, indexName);
+            MVMap<KeyValue, Object> map = store.openMap(name,
+                    new MVMap.Builder<KeyValue, Object>().keyType(IndexKeyType.INSTANCE)
+                            .valueType(IndexKeyType.Positions.INSTANCE));
+            String legacy = legacyMapName(collectionName, indexName);
+            if (store.hasMap(legacy)) {
+                // copied whole each time the old map is still there: a copy cut short by a crash is redone, not kept
+                map.clear();
+                MVMap<Object, Object> old = store.openMap(legacy);
+                for (Map.Entry<Object, Object> e : old.entrySet()) {
+                    map.put((KeyValue) e.getKey(), e.getValue());
+                }
+                store.removeMap(old);
+                store.commit();
+                LOG.info("Rebuilt index {} of {} ({} keys) in the embedded MongoDB's key order", indexName,
+                        getFullCollectionNamespace(collectionName), map.sizeAsLong());
+            }
+            return new H2KeyIndex(map, indexName, keys, sparse);
+        }
+
+        @Override
+        protected void dropIndex(MongoCollection<Object> collection, String indexName) {
+            super.dropIndex(collection, indexName); // also removes a legacy map of that name
+            getMvStore().removeMap(keysMapName(collection.getCollectionName(), indexName));
+        }
+
+        private String keysMapName(String collectionName, String indexName) {
+            return getFullCollectionNamespace(collectionName) + "._keys_" + indexName;
+        }
+
+        private String legacyMapName(String collectionName, String indexName) {
+            return getFullCollectionNamespace(collectionName) + "._index_" + indexName;
+        }
     }
 }

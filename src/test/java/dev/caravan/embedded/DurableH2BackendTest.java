@@ -1,12 +1,21 @@
 package dev.caravan.embedded;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 import java.util.function.Function;
 
+import java.util.ArrayList;
+import java.util.List;
+
+import com.mongodb.MongoWriteException;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.IndexOptions;
+import com.mongodb.client.model.Indexes;
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
 import org.bson.Document;
@@ -14,7 +23,10 @@ import org.h2.mvstore.MVStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A write acknowledged by the embedded MongoDB is on disk, even when the process dies right after. */
+/**
+ * A write acknowledged by the embedded MongoDB is on disk, even when the process dies right after; its unique indexes
+ * keep working across restarts, including indexes an older version wrote in H2's serialized key order.
+ */
 class DurableH2BackendTest {
 
     @TempDir
@@ -49,6 +61,107 @@ class DurableH2BackendTest {
             return client.getDatabase("caravan").getCollection("inbox").countDocuments();
         } finally {
             again.shutdownNow();
+        }
+    }
+
+    @Test
+    void uniqueIndexesHoldAcrossRestarts() {
+        String file = dir.resolve("restart.mv").toString();
+        try (Session first = new Session(new DurableH2Backend(file))) {
+            MongoCollection<Document> pins = first.pins();
+            pins.createIndex(Indexes.ascending("unique_id"), new IndexOptions().unique(true).name("business_key"));
+            pins.insertMany(pinsNumbered(0, 500));
+        }
+        try (Session second = new Session(new DurableH2Backend(file))) {
+            assertIndexesWork(second.pins(), 500);
+        }
+    }
+
+    @Test
+    void anIndexWrittenInSerializedOrderIsRebuiltOnceAndKeepsRejectingDuplicates() {
+        String file = dir.resolve("legacy.mv").toString();
+        try (Session legacy = new Session(new H2Backend(file))) {
+            MongoCollection<Document> pins = legacy.pins();
+            pins.createIndex(Indexes.ascending("unique_id"), new IndexOptions().unique(true).name("business_key"));
+            pins.insertMany(pinsNumbered(0, 500));
+        }
+        assertThat(mapNames(file)).contains("caravan.pins._index_business_key", "caravan.pins._index__id_");
+
+        try (Session upgraded = new Session(new DurableH2Backend(file))) {
+            assertIndexesWork(upgraded.pins(), 500);
+        }
+        assertThat(mapNames(file)).contains("caravan.pins._keys_business_key", "caravan.pins._keys__id_")
+                .noneMatch(name -> name.contains("._index_"));
+
+        try (Session again = new Session(new DurableH2Backend(file))) {
+            assertIndexesWork(again.pins(), 501);
+            again.pins().dropIndex("business_key");
+            Document sameKey = pin(3);
+            sameKey.remove("_id");
+            again.pins().insertOne(sameKey); // the business key is no longer unique
+            assertThat(again.pins().countDocuments(Filters.eq("unique_id", "pin-3"))).isEqualTo(2);
+        }
+        assertThat(mapNames(file)).doesNotContain("caravan.pins._keys_business_key");
+    }
+
+    /** The stored pins are found by key; a stored key is refused again, by either index; a new one is taken. */
+    private static void assertIndexesWork(MongoCollection<Document> pins, int stored) {
+        assertThat(pins.countDocuments()).isEqualTo(stored);
+        for (int n : new int[] {0, 7, 250, 499}) {
+            assertThat(pins.find(Filters.eq("unique_id", "pin-" + n)).first()).isNotNull()
+                    .extracting(d -> d.get("n")).isEqualTo(n);
+        }
+        Document again = pin(7);
+        again.remove("_id");
+        assertThatThrownBy(() -> pins.insertOne(again)).isInstanceOf(MongoWriteException.class)
+                .satisfies(e -> assertThat(((MongoWriteException) e).getCode()).isEqualTo(11000));
+        Document sameId = pin(stored + 1000);
+        sameId.put("_id", "id-7");
+        assertThatThrownBy(() -> pins.insertOne(sameId)).isInstanceOf(MongoWriteException.class)
+                .satisfies(e -> assertThat(((MongoWriteException) e).getCode()).isEqualTo(11000));
+        pins.insertOne(pin(stored));
+        assertThat(pins.find(Filters.eq("unique_id", "pin-" + stored)).first()).isNotNull();
+    }
+
+    private static List<Document> pinsNumbered(int from, int to) {
+        List<Document> pins = new ArrayList<>();
+        for (int n = from; n < to; n++) {
+            pins.add(pin(n));
+        }
+        return pins;
+    }
+
+    private static Document pin(int n) {
+        return new Document("_id", "id-" + n).append("unique_id", "pin-" + n).append("n", n);
+    }
+
+    private static java.util.Set<String> mapNames(String file) {
+        MVStore store = new MVStore.Builder().fileName(file).readOnly().open();
+        try {
+            return new java.util.TreeSet<>(store.getMapNames());
+        } finally {
+            store.close();
+        }
+    }
+
+    /** One run of a server on a file, closed like a graceful stop. */
+    private static final class Session implements AutoCloseable {
+        private final MongoServer server;
+        private final MongoClient client;
+
+        Session(H2Backend backend) {
+            server = new MongoServer(backend);
+            client = MongoClients.create(server.bindAndGetConnectionString());
+        }
+
+        MongoCollection<Document> pins() {
+            return client.getDatabase("caravan").getCollection("pins");
+        }
+
+        @Override
+        public void close() {
+            client.close();
+            server.shutdown();
         }
     }
 }

@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.caravan.config.StartupFailure;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.kafka.KafkaConstants;
 import org.bson.Document;
@@ -30,6 +31,17 @@ public final class MongoWrites {
         this.joinParts = Map.copyOf(joinParts);
         if (joinType != null && !joinParts.isEmpty() && spec(joinType).mode() != CollectionSpec.Mode.MERGE) {
             throw new IllegalStateException("the join collection " + joinType + " must use mode merge");
+        }
+        java.util.SortedSet<String> joinable = new java.util.TreeSet<>(byType.keySet());
+        if (joinType != null) {
+            joinable.remove(joinType);
+        }
+        for (String type : joinParts.keySet()) {
+            // a misspelt type would silently leave its records out of the join
+            if (!joinable.contains(type)) {
+                throw new StartupFailure("caravan.mongo.join.parts names record type '" + type + "', which is not one of "
+                        + joinable + "; leave it empty for no join");
+            }
         }
     }
 
