@@ -177,7 +177,8 @@ public final class CaravanConfiguration implements CamelConfiguration {
         registry.bind("unwrapRecord", new UnwrapRecord());
         registry.bind("sinkBatchStrategy", new SinkBatchStrategy());
         registry.bind("sinkFailure", new SinkFailure());
-        registry.bind("mongoBulkWriter", new MongoBulkWriter(mongo, c.mongoDatabase()));
+        dev.caravan.sink.mongo.CollectionWrites collectionWrites = new dev.caravan.sink.mongo.CollectionWrites();
+        registry.bind("mongoBulkWriter", new MongoBulkWriter(mongo, c.mongoDatabase(), collectionWrites));
         DeadLetters deadLetters = new DeadLetters(c.kafkaBrokers(), settings.get("caravan.dlq.suffix", ".dlq"),
                 Duration.ofMillis(settings.getInt("caravan.ingest.timeout-ms", 10_000)));
         registry.bind("deadLetters", deadLetters);
@@ -217,7 +218,8 @@ public final class CaravanConfiguration implements CamelConfiguration {
                         settings.get("caravan.streams.users.topic", "caravan.users"),
                         settings.get("caravan.topics.bestsellers", "nyt.bestsellers"),
                         settings.get("caravan.topics.matches", "football.matches")),
-                java.time.Clock.systemUTC()));
+                java.time.Clock.systemUTC(), collectionWrites,
+                Long.parseLong(settings.get("caravan.metrics.idle-refresh-ms", "300000"))));
 
         // the operator console: its files, and the overview it reads beside the pollers and metrics APIs
         registry.bind("consoleAssets", new dev.caravan.console.ConsoleAssets());

@@ -20,6 +20,7 @@ import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.ReplaceOptions;
 import dev.caravan.ingest.ProblemException;
+import dev.caravan.sink.mongo.CollectionWrites;
 import dev.caravan.sink.lake.LakeReader;
 import org.bson.Document;
 import org.slf4j.Logger;
@@ -48,20 +49,58 @@ public final class Metrics {
     private final LakeReader lake;
     private final Sources sources;
     private final Clock clock;
+    private final CollectionWrites writes;
+    private final long idleRefreshMs;
+    private long lastVersion;
+    private long lastRefreshAt = -1;
+    private long lastRefreshEnd;
+    private long lastRefreshMs;
 
     public Metrics(MongoClient client, String database, String collection, LakeReader lake, Sources sources,
             Clock clock) {
+        this(client, database, collection, lake, sources, clock, new CollectionWrites(), 0);
+    }
+
+    /**
+     * @param writes        the MongoDB sink's writes: a refresh is skipped while none reached the metrics' sources...
+     * @param idleRefreshMs ...for at most this long (other replicas' sinks and other writers are seen then); 0 = never
+     *                      skip
+     */
+    public Metrics(MongoClient client, String database, String collection, LakeReader lake, Sources sources,
+            Clock clock, CollectionWrites writes, long idleRefreshMs) {
         this.db = client.getDatabase(database);
         this.results = db.getCollection(collection);
         this.lake = lake;
         this.sources = sources;
         this.clock = clock;
+        this.writes = writes;
+        this.idleRefreshMs = idleRefreshMs;
     }
 
     // ------------------------------------------------------------------ stream and batch
 
     /** The timer route: every metric from what MongoDB holds now. */
     public synchronized int refreshStream() {
+        long now = clock.millis();
+        long version = writes.version(List.of(sources.posts(), sources.bestsellers(), sources.matches()));
+        if (lastRefreshAt >= 0 && idleRefreshMs > 0) {
+            // a refresh reads every source document: not again while nothing changed, and never more than a tenth of
+            // the time (a large collection on a slow server would otherwise be scanned back to back)
+            boolean unchanged = version == lastVersion && now - lastRefreshAt < idleRefreshMs;
+            boolean tooSoon = now - lastRefreshEnd < 9 * lastRefreshMs;
+            if (unchanged || tooSoon) {
+                return 0;
+            }
+        }
+        lastVersion = version; // read before the sources: a write during the refresh brings the next one
+        lastRefreshAt = now;
+        int refreshed = computeStream();
+        lastRefreshEnd = clock.millis();
+        lastRefreshMs = lastRefreshEnd - now;
+        return refreshed;
+    }
+
+    private int computeStream() {
         Rows.Dataset data = fromMongo();
         Date now = Date.from(clock.instant());
         for (Analytics.Metric m : Analytics.all()) {

@@ -41,10 +41,16 @@ public final class MongoBulkWriter {
     private final MongoClient client;
     private final String database;
     private final Set<String> indexed = ConcurrentHashMap.newKeySet();
+    private final CollectionWrites writes;
 
     public MongoBulkWriter(MongoClient client, String database) {
+        this(client, database, new CollectionWrites());
+    }
+
+    public MongoBulkWriter(MongoClient client, String database, CollectionWrites writes) {
         this.client = client;
         this.database = database;
+        this.writes = writes;
     }
 
     public SinkBatch write(SinkBatch batch) {
@@ -184,7 +190,9 @@ public final class MongoBulkWriter {
         List<PendingWrite> raced = new ArrayList<>();
         try {
             collection.bulkWrite(models, new BulkWriteOptions().ordered(false));
+            this.writes.written(collectionName);
         } catch (MongoBulkWriteException e) {
+            this.writes.written(collectionName); // the rest of an unordered bulk was written
             if (e.getWriteConcernError() != null) {
                 throw new MongoUnavailableException("write concern not satisfied on " + collectionName, e);
             }
