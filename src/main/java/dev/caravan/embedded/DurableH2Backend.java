@@ -3,6 +3,8 @@ package dev.caravan.embedded;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 import de.bwaldvogel.mongo.MongoCollection;
 import de.bwaldvogel.mongo.MongoDatabase;
@@ -22,16 +24,18 @@ import org.slf4j.LoggerFactory;
 /**
  * The H2 backend of the embedded MongoDB, with two changes:
  * <ul>
- * <li>it commits the MVStore after every write command. H2 otherwise writes changes to the file about a second later,
- * so a killed process could lose documents whose Kafka offsets were already committed;</li>
+ * <li>it commits the MVStore after every write command, before any client can see the change. H2 otherwise writes
+ * changes to the file about a second later, so a killed process could lose documents whose Kafka offsets were already
+ * committed, or that another client had already read;</li>
  * <li>its unique indexes compare keys with {@link IndexKeyType} instead of Java-serializing them for every comparison.
  * Those indexes live in maps of their own name ({@code <db>.<collection>._keys_<index>}); an index a previous
  * version wrote ({@code ._index_<index>}, in serialized order) is copied into one at start-up and then removed.</li>
  * </ul>
  */
-final class DurableH2Backend extends H2Backend {
+class DurableH2Backend extends H2Backend {
 
     private static final Logger LOG = LoggerFactory.getLogger(DurableH2Backend.class);
+    private final ReentrantReadWriteLock visibility = new ReentrantReadWriteLock();
 
     private static final Set<String> WRITES = Set.of("insert", "update", "delete", "findandmodify", "createindexes",
             "create", "drop", "dropindexes", "dropdatabase", "renamecollection");
@@ -51,26 +55,54 @@ final class DurableH2Backend extends H2Backend {
 
     @Override
     public Document handleMessage(MongoMessage message) {
+        Lock lock = lockFor(firstKey(message.getDocument()));
         try {
             return super.handleMessage(message);
         } finally {
-            commitIfWrite(firstKey(message.getDocument()));
+            unlockAfterCommit(lock);
         }
     }
 
     @Override
     public Document handleCommand(Channel channel, String database, String command, Document query) {
+        Lock lock = lockFor(command);
         try {
             return super.handleCommand(channel, database, command, query);
         } finally {
-            commitIfWrite(command);
+            unlockAfterCommit(lock);
         }
     }
 
-    private void commitIfWrite(String command) {
-        if (command != null && WRITES.contains(command.toLowerCase())) {
-            commit();
+    /**
+     * A write holds the write lock until it is committed, everything else a read lock: no client sees a change that a
+     * killed process could still lose. Null when this thread already holds one (a command inside a message).
+     */
+    private Lock lockFor(String command) {
+        if (visibility.isWriteLockedByCurrentThread() || visibility.getReadHoldCount() > 0) {
+            return null;
         }
+        Lock lock = command != null && WRITES.contains(command.toLowerCase()) ? visibility.writeLock()
+                : visibility.readLock();
+        lock.lock();
+        return lock;
+    }
+
+    private void unlockAfterCommit(Lock lock) {
+        if (lock == null) {
+            return;
+        }
+        try {
+            if (lock == visibility.writeLock()) {
+                commitWrite();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The commit of one write command (a seam for tests). */
+    void commitWrite() {
+        commit();
     }
 
     private static String firstKey(Document document) {

@@ -2,12 +2,18 @@ package dev.caravan.embedded;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Path;
 import java.util.function.Function;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import com.mongodb.MongoWriteException;
 import com.mongodb.client.MongoClient;
@@ -149,9 +155,16 @@ class DurableH2BackendTest {
         private final MongoServer server;
         private final MongoClient client;
 
+        private final String uri;
+
         Session(H2Backend backend) {
             server = new MongoServer(backend);
-            client = MongoClients.create(server.bindAndGetConnectionString());
+            uri = server.bindAndGetConnectionString();
+            client = MongoClients.create(uri);
+        }
+
+        String uri() {
+            return uri;
         }
 
         MongoCollection<Document> pins() {
@@ -162,6 +175,44 @@ class DurableH2BackendTest {
         public void close() {
             client.close();
             server.shutdown();
+        }
+    }
+
+    @Test
+    void anotherClientSeesAWriteOnlyOnceItIsCommitted() throws Exception {
+        CountDownLatch commitMayFinish = new CountDownLatch(1);
+        CountDownLatch committing = new CountDownLatch(1);
+        AtomicBoolean hold = new AtomicBoolean();
+        DurableH2Backend backend = new DurableH2Backend(new MVStore.Builder()
+                .fileName(dir.resolve("visible.mv").toString()).open()) {
+            @Override
+            void commitWrite() {
+                if (hold.get()) {
+                    committing.countDown();
+                    try {
+                        commitMayFinish.await(30, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                super.commitWrite();
+            }
+        };
+        try (Session session = new Session(backend);
+                MongoClient reader = MongoClients.create(session.uri())) {
+            session.pins().insertOne(pin(1)); // the collection exists, so the next insert is one write command
+            hold.set(true);
+
+            CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> session.pins().insertOne(pin(2)));
+            assertThat(committing.await(30, TimeUnit.SECONDS)).as("the write reached its commit").isTrue();
+            CompletableFuture<Document> read = CompletableFuture.supplyAsync(() ->
+                    reader.getDatabase("caravan").getCollection("pins").find(Filters.eq("_id", "id-2")).first());
+            // while the commit is held, the read waits rather than seeing the uncommitted document
+            await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(5)).until(() -> !read.isDone());
+
+            commitMayFinish.countDown();
+            writer.get(30, TimeUnit.SECONDS);
+            assertThat(read.get(30, TimeUnit.SECONDS)).as("read after the commit").isNotNull();
         }
     }
 }
