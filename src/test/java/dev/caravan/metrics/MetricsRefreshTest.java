@@ -2,10 +2,7 @@ package dev.caravan.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
+import java.time.Duration;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +18,7 @@ import dev.caravan.sink.mongo.MongoBulkWriter;
 import dev.caravan.sink.mongo.PendingWrite;
 import dev.caravan.sink.mongo.SinkBatch;
 import dev.caravan.sink.mongo.SourceRecord;
+import dev.caravan.testing.TestClock;
 import org.bson.Document;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -33,29 +31,6 @@ import org.junit.jupiter.api.Test;
 class MetricsRefreshTest {
 
     private static final long IDLE_MS = 300_000;
-
-    /** A clock the test sets, which can also move on by a step each time it is read (a refresh that takes time). */
-    private static final class TestClock extends Clock {
-        long millis = 1_700_000_000_000L;
-        long stepPerRead;
-
-        @Override
-        public Instant instant() {
-            Instant now = Instant.ofEpochMilli(millis);
-            millis += stepPerRead;
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-    }
 
     private MongoServer server;
     private MongoClient client;
@@ -85,36 +60,36 @@ class MetricsRefreshTest {
         assertThat(metrics.refreshStream()).as("the first refresh after start").isPositive();
         Date first = computedAt();
 
-        clock.millis += 10_000;
+        clock.advance(Duration.ofMillis(10_000));
         assertThat(metrics.refreshStream()).as("nothing written since").isZero();
         assertThat(computedAt()).isEqualTo(first);
 
         sinkWrites("pins"); // not a source of the metrics
-        clock.millis += 10_000;
+        clock.advance(Duration.ofMillis(10_000));
         assertThat(metrics.refreshStream()).isZero();
 
         sinkWrites("posts");
-        clock.millis += 10_000;
+        clock.advance(Duration.ofMillis(10_000));
         assertThat(metrics.refreshStream()).as("the sink wrote posts").isPositive();
         assertThat(computedAt()).isAfter(first);
 
         Date second = computedAt();
-        clock.millis += IDLE_MS - 1;
+        clock.advance(Duration.ofMillis(IDLE_MS - 1));
         assertThat(metrics.refreshStream()).isZero();
-        clock.millis += 1;
+        clock.advance(Duration.ofMillis(1));
         assertThat(metrics.refreshStream()).as("the idle limit (other writers)").isPositive();
         assertThat(computedAt()).isAfter(second);
     }
 
     @Test
     void aSlowRefreshWaitsNineTimesItsDurationBeforeTheNext() {
-        clock.stepPerRead = 2_000; // the refresh reads the clock three times: it seems to take 4 s
+        clock.stepPerRead(Duration.ofSeconds(2)); // the refresh reads the clock three times: it seems to take 4 s
         metrics.refreshStream();
-        clock.stepPerRead = 0;
+        clock.stepPerRead(Duration.ZERO);
         sinkWrites("posts");
-        clock.millis += 30_000;
+        clock.advance(Duration.ofMillis(30_000));
         assertThat(metrics.refreshStream()).as("30 s after a 4 s refresh").isZero();
-        clock.millis += 6_000;
+        clock.advance(Duration.ofMillis(6_000));
         assertThat(metrics.refreshStream()).as("36 s after it").isPositive();
     }
 

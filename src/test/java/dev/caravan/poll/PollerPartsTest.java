@@ -15,6 +15,7 @@ import java.util.Map;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.caravan.testing.TestClock;
 import org.junit.jupiter.api.Test;
 
 /** The pure parts of the pollers: schedules, quotas, pagination, hashes, the NYT split and the credential drop. */
@@ -70,14 +71,14 @@ class PollerPartsTest {
 
     @Test
     void theRequestWindowWaitsUntilTheOldestRequestLeavesTheWindow() throws Exception {
-        MutableClock clock = new MutableClock(Instant.parse("2026-11-21T10:00:00Z"));
+        TestClock clock = new TestClock(Instant.parse("2026-11-21T10:00:00Z"));
         List<Duration> slept = new ArrayList<>();
         RequestWindow window = new RequestWindow(RateLimit.parse("2/1m"), clock, d -> {
             slept.add(d);
-            clock.now = clock.now.plus(d);
+            clock.advance(d);
         });
         assertThat(window.acquire()).isZero();
-        clock.now = clock.now.plusSeconds(10);
+        clock.advance(Duration.ofSeconds(10));
         assertThat(window.acquire()).isZero();
         // the third request of the minute waits for the first to be 60 s old
         assertThat(window.acquire()).isEqualTo(Duration.ofSeconds(50));
@@ -137,28 +138,5 @@ class PollerPartsTest {
                         "primary_isbn13", "description", "amazon_product_url")
                 .doesNotContainKey("buy_links");
         assertThat(new NytBestsellerEntries().entries(Map.of("status", "OK"))).isEmpty();
-    }
-
-    private static final class MutableClock extends Clock {
-        Instant now;
-
-        MutableClock(Instant now) {
-            this.now = now;
-        }
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 }

@@ -3,11 +3,7 @@ package dev.caravan.sink.lake;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -16,6 +12,7 @@ import dev.caravan.config.CaravanConfiguration;
 import dev.caravan.config.Connections;
 import dev.caravan.embedded.EmbeddedS3;
 import dev.caravan.testing.LakeFiles;
+import dev.caravan.testing.TestClock;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.kafka.KafkaConstants;
@@ -36,7 +33,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 class LakeWriterRecoveryTest {
 
     /** The writers' clock: a test moves it past the rotation interval instead of sleeping. */
-    static final MovableClock CLOCK = new MovableClock();
+    static final TestClock CLOCK = new TestClock();
 
     @TempDir
     static Path dir;
@@ -167,28 +164,5 @@ class LakeWriterRecoveryTest {
             out.add(e);
         }
         return out;
-    }
-
-    static final class MovableClock extends Clock {
-        private volatile Instant now = Instant.parse("2026-11-21T10:00:00Z");
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 }
