@@ -36,8 +36,6 @@ final class IndexKeyType extends BasicDataType<Object> {
     private static final byte STRING = 6;
     private static final byte OBJECT_ID = 7;
     private static final byte SERIALIZED = 8;
-    // a whole key that is not a KeyValue (never written by the index, but the map must not fail on it)
-    private static final byte FOREIGN_KEY = -1;
 
     private IndexKeyType() {
     }
@@ -52,9 +50,8 @@ final class IndexKeyType extends BasicDataType<Object> {
         if (a == b) {
             return 0;
         }
-        if (!(a instanceof KeyValue x) || !(b instanceof KeyValue y)) {
-            return compareForeign(a, b);
-        }
+        KeyValue x = (KeyValue) a; // H2KeyIndex's maps hold nothing else
+        KeyValue y = (KeyValue) b;
         int sizes = Integer.compare(x.size(), y.size());
         if (sizes != 0) {
             return sizes;
@@ -83,15 +80,6 @@ final class IndexKeyType extends BasicDataType<Object> {
             case OBJECT_ID -> ((ObjectId) a).compareTo((ObjectId) b);
             default -> ObjectDataType.compareNotNull(ObjectDataType.serialize(a), ObjectDataType.serialize(b));
         };
-    }
-
-    private static int compareForeign(Object a, Object b) {
-        boolean ka = a instanceof KeyValue;
-        boolean kb = b instanceof KeyValue;
-        if (ka != kb) {
-            return ka ? 1 : -1;
-        }
-        return ObjectDataType.compareNotNull(ObjectDataType.serialize(a), ObjectDataType.serialize(b));
     }
 
     private static byte tag(Object v) {
@@ -123,11 +111,8 @@ final class IndexKeyType extends BasicDataType<Object> {
 
     @Override
     public int getMemory(Object key) {
-        if (!(key instanceof KeyValue k)) {
-            return 256;
-        }
         int memory = 48;
-        for (Object v : k) {
+        for (Object v : (KeyValue) key) {
             memory += v instanceof String s ? 48 + 2 * s.length() : 32;
         }
         return memory;
@@ -135,11 +120,7 @@ final class IndexKeyType extends BasicDataType<Object> {
 
     @Override
     public void write(WriteBuffer buff, Object key) {
-        if (!(key instanceof KeyValue k)) {
-            byte[] bytes = ObjectDataType.serialize(key);
-            buff.put(FOREIGN_KEY).putVarInt(bytes.length).put(bytes);
-            return;
-        }
+        KeyValue k = (KeyValue) key;
         buff.putVarInt(k.size());
         for (Object v : k) {
             writeValue(buff, v);
@@ -170,10 +151,6 @@ final class IndexKeyType extends BasicDataType<Object> {
 
     @Override
     public Object read(ByteBuffer buff) {
-        if (buff.get(buff.position()) == FOREIGN_KEY) {
-            buff.get();
-            return ObjectDataType.deserialize(bytes(buff, DataUtils.readVarInt(buff)));
-        }
         int size = DataUtils.readVarInt(buff);
         List<Object> values = new ArrayList<>(size);
         for (int i = 0; i < size; i++) {

@@ -56,11 +56,6 @@ public final class Metrics {
     private long lastRefreshEnd;
     private long lastRefreshMs;
 
-    public Metrics(MongoClient client, String database, String collection, LakeReader lake, Sources sources,
-            Clock clock) {
-        this(client, database, collection, lake, sources, clock, new CollectionWrites(), 0);
-    }
-
     /**
      * @param writes        the MongoDB sink's writes: a refresh is skipped while none reached the metrics' sources...
      * @param idleRefreshMs ...for at most this long (other replicas' sinks and other writers are seen then); 0 = never

@@ -31,6 +31,8 @@ import org.junit.jupiter.api.Test;
 class MetricsRefreshTest {
 
     private static final long IDLE_MS = 300_000;
+    private static final Metrics.Sources SOURCES = new Metrics.Sources("posts", "bestsellers", "matches",
+            "caravan.pins", "caravan.geo", "caravan.users", "nyt.bestsellers", "football.matches");
 
     private MongoServer server;
     private MongoClient client;
@@ -44,8 +46,7 @@ class MetricsRefreshTest {
         server = new MongoServer(H2Backend.inMemory());
         client = MongoClients.create(server.bindAndGetConnectionString());
         metrics = new Metrics(client, "caravan", "metrics", null,
-                new Metrics.Sources("posts", "bestsellers", "matches", "caravan.pins", "caravan.geo", "caravan.users",
-                        "nyt.bestsellers", "football.matches"), clock, writes, IDLE_MS);
+                SOURCES, clock, writes, IDLE_MS);
         results = client.getDatabase("caravan").getCollection("metrics");
     }
 
@@ -96,8 +97,7 @@ class MetricsRefreshTest {
     @Test
     void zeroIdleLimitRefreshesEveryTime() {
         Metrics always = new Metrics(client, "caravan", "metrics", null,
-                new Metrics.Sources("posts", "bestsellers", "matches", "caravan.pins", "caravan.geo", "caravan.users",
-                        "nyt.bestsellers", "football.matches"), clock, writes, 0);
+                SOURCES, clock, writes, 0);
         assertThat(always.refreshStream()).isPositive();
         assertThat(always.refreshStream()).isPositive();
     }

@@ -190,9 +190,7 @@ public final class MongoBulkWriter {
         List<PendingWrite> raced = new ArrayList<>();
         try {
             collection.bulkWrite(models, new BulkWriteOptions().ordered(false));
-            this.writes.written(collectionName);
         } catch (MongoBulkWriteException e) {
-            this.writes.written(collectionName); // the rest of an unordered bulk was written
             if (e.getWriteConcernError() != null) {
                 throw new MongoUnavailableException("write concern not satisfied on " + collectionName, e);
             }
@@ -213,6 +211,7 @@ public final class MongoBulkWriter {
             throw new MongoUnavailableException("MongoDB did not take the batch for " + collectionName + ": "
                     + e.getClass().getSimpleName(), e);
         }
+        this.writes.written(collectionName); // also after some refusals: the rest of an unordered bulk was written
         return raced;
     }
 
