@@ -72,6 +72,9 @@
       var perTopic = s.topics.filter(function (t) { return t.lag > 0; })
         .map(function (t) { return t.topic + ': ' + t.lag; }).join(', ');
       var error = s.lastError ? s.lastError.message + ' (' + when(s.lastError.at) + ')' : '';
+      if (s.stalledSeconds) {
+        error = 'STALLED: one batch retried for ' + s.stalledSeconds + ' s; ' + error;
+      }
       return row([s.name, s.group, num(s.consumed), num(s.lag), { text: perTopic || 'none', attrs: { 'class': 'wrap' } },
         { text: error, attrs: { 'class': 'wrap bad' } }], { 'data-sink': s.name });
     }));

@@ -76,6 +76,7 @@ class PollersIT {
         p.put("caravan.poll.backoff-initial-ms", "50");
         p.put("caravan.poll.backoff-max-ms", "200");
         p.put("caravan.poll.max-retry-after-ms", "5000");
+        p.put("caravan.poll.max-response-bytes", "65536");
         p.put("caravan.nyt.base-url", api.baseUrl());
         p.put("caravan.nyt.api-key", NYT_KEY);
         p.put("caravan.nyt.backfill-weeks", "2");
@@ -197,6 +198,15 @@ class PollersIT {
             assertThat(app.get("/observe/metrics").body())
                     .containsPattern("caravan_poller_runs_total\\{[^}]*poller=\"nyt\"[^}]*status=\"FAILED\"[^}]*} 1\\.0")
                     .containsPattern("caravan_poller_requests_total\\{[^}]*poller=\"nyt\"[^}]*status=\"503\"[^}]*} 3\\.0");
+        } finally {
+            nytServesThreeWeeks();
+        }
+        // a response larger than caravan.poll.max-response-bytes fails the run instead of filling the heap
+        api.on("/svc/books/v3/lists/overview.json", r -> Answer.json("{\"results\":\"" + "x".repeat(100_000) + "\"}"));
+        try {
+            JsonNode run = run("nyt");
+            assertThat(run.get("status").asText()).isEqualTo("FAILED");
+            assertThat(run.get("error").asText()).contains("larger than 65536 bytes").doesNotContain(NYT_KEY);
         } finally {
             nytServesThreeWeeks();
         }

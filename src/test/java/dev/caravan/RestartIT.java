@@ -51,13 +51,13 @@ class RestartIT {
                     .as("document kept across the restart").isNotNull();
             // in the lake across the restart (a file set closed by the timer and not yet committed is written again)
             awaitInLake(app, 0);
-            assertCommittedToTheEnd(app, "caravan-inbox-mongo");
+            assertCommittedToTheEnd(app, "caravan-mongo");
 
             String second = id(app.post("/api/v1/inbox", "application/json", "{\"n\":2}").body());
             awaitStored(app, second, 1);
 
             // had the first record been consumed again, the route would count two exchanges, not one
-            assertThat(completed(app, "inbox-to-mongo")).isEqualTo(1);
+            assertThat(completed(app, "clean-inbox")).isEqualTo(1);
             assertThat(app.mongo().getCollection("inbox").countDocuments()).isEqualTo(2);
             // and the lake holds each record once: the first set was committed before the stop or is written again
             List<JsonNode> lines = LakeFiles.lines(app.s3(), app.connections().s3Bucket(), "raw/caravan.inbox/");

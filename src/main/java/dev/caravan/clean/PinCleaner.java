@@ -25,11 +25,17 @@ public final class PinCleaner {
             Object value = Values.orNull(e.getValue(), placeholders);
             switch (field) {
                 case "index" -> out.put("ind", Values.integer(value, "index"));
+                case "ind" -> { } // never copied: see below
                 case "follower_count" -> out.put("follower_count", followers.parse(value));
                 case "save_location" -> out.put("save_location", path(value));
                 case "downloaded" -> out.put("downloaded", bool(value));
                 default -> out.put(field, Values.number(value));
             }
+        }
+        // ind joins a pin to its post: it comes from index alone, and a record that says otherwise is refused
+        if (raw.get("ind") != null && !java.util.Objects.equals(Values.number(raw.get("ind")), out.get("ind"))) {
+            throw new CleaningException("ind " + Values.describe(raw.get("ind")) + " disagrees with index "
+                    + Values.describe(raw.get("index")) + ": a pin's post is named by index");
         }
         Object id = out.get("unique_id");
         if (!(id instanceof String s) || s.isBlank()) {

@@ -31,7 +31,6 @@ import dev.caravan.clean.RandomUserCleaner;
 import dev.caravan.clean.PinCleaner;
 import dev.caravan.clean.UserCleaner;
 import dev.caravan.kafka.CommitBatch;
-import dev.caravan.kafka.CommitOffset;
 import dev.caravan.kafka.DeadLetters;
 import dev.caravan.sink.mongo.MongoBulkWriter;
 import dev.caravan.sink.mongo.MongoSpecs;
@@ -60,7 +59,6 @@ import dev.caravan.sink.lake.LakeKeys;
 import dev.caravan.sink.lake.LakeReconcile;
 import dev.caravan.sink.lake.LakeStore;
 import dev.caravan.sink.lake.LakeWriter;
-import dev.caravan.sink.mongo.RecordDocument;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.PropertiesComponent;
@@ -117,12 +115,23 @@ public final class CaravanConfiguration implements CamelConfiguration {
                     RouteFileReloader.oneLine(e).replaceAll("(.{0,200}).*", "$1"));
         }
 
+        // every Camel Kafka consumer knows which partitions it owns; sinks with state listen for revocations
+        dev.caravan.sink.Ownership ownership = new dev.caravan.sink.Ownership();
+        registry.bind("ownership", ownership);
+        registry.bind("caravanKafkaClients", new dev.caravan.kafka.CaravanKafkaClients(ownership));
+        dev.caravan.sink.SinkProgress sinkProgress = new dev.caravan.sink.SinkProgress(
+                Duration.ofMillis(settings.getInt("caravan.sink.stall-limit-ms", 120_000)));
+        registry.bind("sinkProgress", sinkProgress);
+        registry.bind("sinkOutage", new dev.caravan.sink.SinkOutage(sinkProgress,
+                Duration.ofMillis(settings.getInt("caravan.sink.retry-initial-ms", 500)),
+                Duration.ofMillis(settings.getInt("caravan.sink.retry-max-ms", 30_000))));
+        registry.bind("sinkProgressCheck", new dev.caravan.health.SinkProgressCheck(sinkProgress));
+
         registry.bind("connections", c);
         registry.bind("mongoClient", mongo);
         registry.bind("s3Client", s3);
         registry.bind("lakeBucket", bucket);
-        registry.bind("recordDocument", new RecordDocument());
-        registry.bind("commitOffset", new CommitOffset());
+        registry.bind("inboxDocument", new dev.caravan.sink.mongo.InboxDocument());
         registry.bind("jsonObjectCheck", new JsonObjectCheck());
         registry.bind("problemResponse", new ProblemResponse());
         registry.bind("receipt", new Receipt());
@@ -180,7 +189,8 @@ public final class CaravanConfiguration implements CamelConfiguration {
         dev.caravan.sink.mongo.CollectionWrites collectionWrites = new dev.caravan.sink.mongo.CollectionWrites();
         registry.bind("mongoBulkWriter", new MongoBulkWriter(mongo, c.mongoDatabase(), collectionWrites));
         DeadLetters deadLetters = new DeadLetters(c.kafkaBrokers(), settings.get("caravan.dlq.suffix", ".dlq"),
-                Duration.ofMillis(settings.getInt("caravan.ingest.timeout-ms", 10_000)));
+                Duration.ofMillis(settings.getInt("caravan.ingest.timeout-ms", 10_000)))
+                .countingIn(new dev.caravan.config.Meters(context));
         registry.bind("deadLetters", deadLetters);
         registry.bind("commitBatch", new CommitBatch());
         registry.bind("redrive", new Redrive(c.kafkaBrokers(), settings.get("caravan.dlq.suffix", ".dlq"),
@@ -190,19 +200,26 @@ public final class CaravanConfiguration implements CamelConfiguration {
         // the lake sink: units of NDJSON.gz files per partition, manifests, reconcile
         LakeKeys lakeKeys = new LakeKeys(settings.get("caravan.s3.prefix", ""));
         LakeStore lakeStore = new LakeStore(s3, c.s3Bucket());
-        registry.bind("lakeWriter", LakeWriter.create(context, lakeStore, lakeKeys,
+        String lakeGroup = settings.get("caravan.lake.group", "caravan-lake");
+        dev.caravan.config.Meters meters = new dev.caravan.config.Meters(context);
+        LakeWriter lakeWriter = LakeWriter.create(context, lakeStore, lakeKeys,
                 new LakeWriter.Limits(settings.getInt("caravan.lake.flush-records", 10_000),
                         Long.parseLong(settings.get("caravan.lake.flush-bytes", "67108864")),
                         settings.getInt("caravan.lake.rotate-interval-ms", 60_000)),
                 settings.get("caravan.lake.zones", "raw,clean"), settings.get("caravan.lake.cleaners", ""),
                 settings.get("caravan.lake.time-fields", ""), settings.get("caravan.lake.formats", ""),
-                settings.get("caravan.lake.avro-codec", "deflate")).decodingWith(formats));
-        LakeReconcile reconcile = new LakeReconcile(lakeStore, lakeKeys, c.kafkaBrokers(),
-                settings.get("caravan.lake.group", "caravan-lake"),
+                settings.get("caravan.lake.avro-codec", "deflate")).decodingWith(formats)
+                .fencedBy((topic, partition) -> ownership.owns(lakeGroup,
+                        new org.apache.kafka.common.TopicPartition(topic, partition)))
+                .reportingTo((topic, reason) -> meters.count("caravan.lake.not.cleaned", 1, "topic", topic,
+                        "reason", reason));
+        ownership.listen(lakeGroup, lakeWriter);
+        registry.bind("lakeWriter", lakeWriter);
+        LakeReconcile reconcile = new LakeReconcile(lakeStore, lakeKeys, c.kafkaBrokers(), lakeGroup,
                 Duration.ofMillis(settings.getInt("caravan.health.timeout-ms", 5_000)));
         registry.bind("lakeReconcile", reconcile);
         registry.bind("lakeCompactor", new dev.caravan.sink.lake.LakeCompactor(lakeStore, lakeKeys,
-                java.time.Clock.systemUTC(), settings.get("caravan.lake.topics", "")));
+                java.time.Clock.systemUTC(), settings.get("caravan.lake.topics", ""), reconcile::committed));
         context.addService(new ClosingService(reconcile), true, false);
 
         // analytics: stream results from MongoDB, batch results from the lake's clean zone
@@ -223,8 +240,6 @@ public final class CaravanConfiguration implements CamelConfiguration {
 
         // the operator console: its files, and the overview it reads beside the pollers and metrics APIs
         registry.bind("consoleAssets", new dev.caravan.console.ConsoleAssets());
-        dev.caravan.console.SinkErrors sinkErrors = new dev.caravan.console.SinkErrors();
-        registry.bind("sinkErrors", sinkErrors);
         java.util.Map<String, String> polled = new java.util.LinkedHashMap<>();
         polled.put(settings.get("caravan.topics.bestsellers", "nyt.bestsellers"), "nyt");
         polled.put(settings.get("caravan.topics.randomusers", "randomuser.users"), "randomuser");
@@ -238,7 +253,7 @@ public final class CaravanConfiguration implements CamelConfiguration {
                                 "streams-to-lake",
                                 java.util.List.of(settings.get("caravan.lake.topics", "").split("\\s*,\\s*")))),
                 settings.get("caravan.dlq.suffix", ".dlq"), context.getRegistry().lookupByNameAndType("lakeWriter",
-                        dev.caravan.sink.lake.LakeWriter.class), sinkErrors,
+                        dev.caravan.sink.lake.LakeWriter.class), sinkProgress,
                 Duration.ofMillis(settings.getInt("caravan.health.timeout-ms", 5_000)));
         registry.bind("overview", overview.showingFormats(formats));
         context.addService(new ClosingService(overview), true, false);
@@ -256,7 +271,8 @@ public final class CaravanConfiguration implements CamelConfiguration {
                                 Duration.ofMillis(settings.getInt("caravan.poll.max-retry-after-ms", 300_000))),
                         "Caravan/" + java.util.Objects.requireNonNullElse(
                                 CaravanConfiguration.class.getPackage().getImplementationVersion(), "dev"),
-                        Duration.ofMillis(settings.getInt("caravan.ingest.timeout-ms", 10_000))),
+                        Duration.ofMillis(settings.getInt("caravan.ingest.timeout-ms", 10_000)),
+                        settings.getInt("caravan.poll.max-response-bytes", 16 << 20)),
                 c.kafkaBrokers(), java.time.Clock.systemUTC());
         registry.bind("pollers", pollers);
         registry.bind("recordAsIs", new RecordAsIs());

@@ -46,13 +46,13 @@ public final class Overview implements AutoCloseable {
     private final List<Sink> sinks;
     private final String dlqSuffix;
     private final LakeWriter lake;
-    private final SinkErrors errors;
+    private final dev.caravan.sink.SinkProgress progress;
     private final Duration timeout;
     private final dev.caravan.kafka.LazyAdmin admin;
 
     public Overview(String brokers, Streams streams, Map<String, String> polledTopics, List<Sink> sinks,
-            String dlqSuffix, LakeWriter lake, SinkErrors errors, Duration timeout) {
-        this.errors = errors;
+            String dlqSuffix, LakeWriter lake, dev.caravan.sink.SinkProgress progress, Duration timeout) {
+        this.progress = progress;
         this.brokers = brokers;
         this.streams = streams;
         this.polledTopics = polledTopics;
@@ -127,7 +127,10 @@ public final class Overview implements AutoCloseable {
             row.put("consumed", done);
             row.put("lag", lag);
             row.put("topics", topics);
-            row.put("lastError", errors.last(sink.routeId()));
+            row.put("lastError", progress.last(sink.routeId()));
+            // a batch retried for longer than the stall limit: readiness is red and this says why
+            Duration busy = progress.inFlightFor(sink.routeId());
+            row.put("stalledSeconds", busy != null && busy.compareTo(progress.stallLimit()) > 0 ? busy.toSeconds() : null);
             sinkRows.add(row);
         }
         out.put("sinks", sinkRows);

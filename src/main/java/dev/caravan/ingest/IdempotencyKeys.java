@@ -46,6 +46,9 @@ public final class IdempotencyKeys {
     private final Duration pendingFor;
     private final Clock clock;
     private final AtomicReference<Instant> lastSweep = new AtomicReference<>(Instant.EPOCH);
+    /** Answers of published requests MongoDB did not take yet (id -> fingerprint and answer), stored again later. */
+    private final Map<String, String[]> unstored = new java.util.concurrent.ConcurrentHashMap<>();
+    private volatile java.util.concurrent.ScheduledExecutorService retrier;
 
     public IdempotencyKeys(MongoClient mongo, String database, String collection, Duration window, Duration pendingFor,
             Clock clock) {
@@ -70,6 +73,16 @@ public final class IdempotencyKeys {
         String id = scope + ":" + key;
         String fingerprint = fingerprint(scope, exchange.getMessage().getBody(byte[].class));
         Instant now = clock.instant();
+        String[] kept = unstored.get(id);
+        if (kept != null) {
+            // answered by this process while MongoDB was away: the answer is here until it is stored
+            if (!fingerprint.equals(kept[0])) {
+                throw new ProblemException(422, "Unprocessable Content", "this Idempotency-Key was used for a "
+                        + "different request; use a new key for new records");
+            }
+            exchange.setProperty(REPLAY, kept[1]);
+            return;
+        }
         sweep(now);
         MongoCollection<Document> requests = requests();
         try {
@@ -100,6 +113,7 @@ public final class IdempotencyKeys {
             throw unavailable(e);
         }
         exchange.setProperty("caravanIdempotencyId", id);
+        exchange.setProperty("caravanIdempotencyFingerprint", fingerprint);
         // whatever happens next, a key whose request did not complete is freed for the client's retry
         exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
             @Override
@@ -118,14 +132,50 @@ public final class IdempotencyKeys {
             return;
         }
         String answer = exchange.getMessage().getBody(String.class);
-        try {
-            requests().updateOne(Filters.eq("_id", id), Updates.combine(Updates.set("state", DONE),
-                    Updates.set("answer", answer), Updates.set("expiresAt", Date.from(clock.instant().plus(window)))));
-            exchange.setProperty("caravanIdempotencyStored", true);
-        } catch (MongoException e) {
-            // the records are published: answer 202 anyway; only a repeat of this key could publish again
-            LOG.warn("Idempotency-Key {} could not be stored: {}", id, e.toString());
+        // published: from here on the key is never released, whatever happens to the answer
+        exchange.setProperty("caravanIdempotencyStored", true);
+        String fingerprint = exchange.getProperty("caravanIdempotencyFingerprint", String.class);
+        if (!store(id, fingerprint, answer)) {
+            // the records are published: answer 202; repeats get this answer from here while it is stored again
+            unstored.put(id, new String[] {fingerprint, answer});
+            retryLater();
         }
+    }
+
+    private boolean store(String id, String fingerprint, String answer) {
+        try {
+            // an upsert: a pending marker that expired meanwhile is written again, done
+            requests().updateOne(Filters.eq("_id", id), Updates.combine(Updates.set("state", DONE),
+                    Updates.set("fingerprint", fingerprint), Updates.set("answer", answer),
+                    Updates.set("expiresAt", Date.from(clock.instant().plus(window)))),
+                    new com.mongodb.client.model.UpdateOptions().upsert(true));
+            return true;
+        } catch (MongoException e) {
+            LOG.warn("Idempotency-Key {}: its answer could not be stored yet ({}); it is kept and stored again",
+                    id, e.getClass().getSimpleName());
+            return false;
+        }
+    }
+
+    /** Every few seconds, the answers MongoDB did not take, until it takes them. */
+    private synchronized void retryLater() {
+        if (retrier == null) {
+            retrier = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "caravan-idempotency-store");
+                t.setDaemon(true);
+                return t;
+            });
+            retrier.scheduleWithFixedDelay(() -> unstored.forEach((id, kept) -> {
+                if (store(id, kept[0], kept[1])) {
+                    unstored.remove(id);
+                }
+            }), 2, 2, java.util.concurrent.TimeUnit.SECONDS);
+        }
+    }
+
+    /** How many answers wait to be stored (tests). */
+    int unstoredCount() {
+        return unstored.size();
     }
 
     private void release(String id) {

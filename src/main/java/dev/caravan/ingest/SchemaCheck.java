@@ -11,7 +11,8 @@ import com.networknt.schema.ValidationMessage;
 
 /**
  * Checks every record of a batch against its stream's JSON Schema and the rules any stored record must meet (a
- * usable key, no $-prefixed field names, which MongoDB reserves). Reports all problems of all records at once.
+ * usable key; no _id, which comes from the key; no $-prefixed or dotted field names, which MongoDB reads as operators
+ * and paths). Reports all problems of all records at once.
  */
 public final class SchemaCheck {
 
@@ -30,8 +31,10 @@ public final class SchemaCheck {
                     errors.add(ValidationError.of(i, pointer(m), m.getError() != null ? m.getError() : m.getMessage()));
                 }
             }
-            JsonNode key = record.get(stream.keyField());
-            if (key != null && (key.isNull() || key.isContainerNode() || key.asText().isBlank())) {
+            JsonNode key = stream.keyless() ? null : record.get(stream.keyField());
+            if (stream.keyless()) {
+                // nothing to check: the key is made for the record
+            } else if (key != null && (key.isNull() || key.isContainerNode() || key.asText().isBlank())) {
                 total++;
                 if (errors.size() < MAX_LISTED) {
                     errors.add(ValidationError.of(i, "/" + stream.keyField(), "the key field must be a non-empty value"));
@@ -40,6 +43,13 @@ public final class SchemaCheck {
                 total++;
                 if (errors.size() < MAX_LISTED) {
                     errors.add(ValidationError.of(i, "/" + stream.keyField(), "the key field is missing"));
+                }
+            }
+            if (record.has("_id")) {
+                // the stored document's id comes from the key; a record must not choose it (or another's)
+                total++;
+                if (errors.size() < MAX_LISTED) {
+                    errors.add(ValidationError.of(i, "/_id", "_id is reserved: a stored record's id comes from its key"));
                 }
             }
             total += reservedNames(record, "", i, errors);
@@ -51,9 +61,9 @@ public final class SchemaCheck {
         }
     }
 
-    /** The record's Kafka key: the key field's value as text. */
+    /** The record's Kafka key: the key field's value as text, or a new random UUID for a keyless stream. */
     public static String key(StreamDefinition stream, JsonNode record) {
-        return record.get(stream.keyField()).asText();
+        return stream.keyless() ? java.util.UUID.randomUUID().toString() : record.get(stream.keyField()).asText();
     }
 
     private static int reservedNames(JsonNode node, String path, int index, List<Map<String, Object>> errors) {
@@ -62,10 +72,12 @@ public final class SchemaCheck {
             for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext();) {
                 Map.Entry<String, JsonNode> field = it.next();
                 String p = path + "/" + field.getKey().replace("~", "~0").replace("/", "~1");
-                if (field.getKey().startsWith("$") || field.getKey().indexOf('\0') >= 0) {
+                if (field.getKey().startsWith("$") || field.getKey().indexOf('.') >= 0
+                        || field.getKey().indexOf('\0') >= 0) {
+                    // the MongoDB sink could not store them: refused here rather than dead-lettered later
                     found++;
                     if (errors.size() < MAX_LISTED) {
-                        errors.add(ValidationError.of(index, p, "field names must not start with $ or contain NUL"));
+                        errors.add(ValidationError.of(index, p, "field names must not start with $ or contain . or NUL"));
                     }
                 }
                 found += reservedNames(field.getValue(), p, index, errors);

@@ -32,8 +32,23 @@ public final class StreamIngest {
 
     /** Parses and validates the whole request: any invalid record rejects the batch before anything is published. */
     public IngestBatch prepare(String streamName, String contentType, byte[] body) {
+        return prepare(streamName, contentType, body, null);
+    }
+
+    /**
+     * The same; with {@code answer} "inbox" the request must be one JSON object (POST /api/v1/inbox), answered with
+     * its id.
+     */
+    public IngestBatch prepare(String streamName, String contentType, byte[] body, String answer) {
         StreamDefinition stream = streams.get(streamName);
+        if (INBOX.equals(answer) && firstNonBlank(body) == '[') {
+            throw new ProblemException(422, "Unprocessable Content", "the body must be one JSON object, got a JSON array");
+        }
         List<JsonNode> records = parser.parse(contentType, body);
+        if (INBOX.equals(answer) && records.size() != 1) {
+            throw new ProblemException(422, "Unprocessable Content", "the body must be one JSON object, got "
+                    + records.size() + " records");
+        }
         schemaCheck.check(stream, records);
         List<byte[]> values = RecordEncoder.encode(formats, stream, records, retryAfterSeconds);
         List<IngestBatch.Keyed> keyed = new ArrayList<>(records.size());
@@ -41,6 +56,30 @@ public final class StreamIngest {
             keyed.add(new IngestBatch.Keyed(SchemaCheck.key(stream, records.get(i)), values.get(i)));
         }
         return new IngestBatch(stream, keyed);
+    }
+
+    private static final String INBOX = "inbox";
+
+    private static int firstNonBlank(byte[] body) {
+        for (byte b : body) {
+            if (!Character.isWhitespace(b)) {
+                return b;
+            }
+        }
+        return -1;
+    }
+
+    /** The answer: the stream's receipt, or for the inbox {"id","topic","partition","offset"} of its one record. */
+    public Map<String, Object> receipt(IngestBatch batch, List<RecordMetadata> metadata, String answer) {
+        if (!INBOX.equals(answer)) {
+            return receipt(batch, metadata);
+        }
+        Map<String, Object> one = new LinkedHashMap<>();
+        one.put("id", batch.records().get(0).key());
+        one.put("topic", metadata.get(0).topic());
+        one.put("partition", metadata.get(0).partition());
+        one.put("offset", metadata.get(0).offset());
+        return one;
     }
 
     /** {"stream","topic","accepted","receipts":[{"partition","offset"}]} in input order. */

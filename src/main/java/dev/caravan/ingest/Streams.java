@@ -19,7 +19,8 @@ import org.apache.camel.support.ResourceHelper;
 
 /**
  * The streams declared in configuration: for each name, caravan.streams.NAME.topic, .key and .schema (a classpath: or
- * file: JSON Schema). Adding a stream is three properties, no code.
+ * file: JSON Schema). Adding a stream is three properties, no code. A stream without a key keys each record by a new
+ * random UUID.
  */
 public final class Streams {
 
@@ -40,7 +41,9 @@ public final class Streams {
         Map<String, StreamDefinition> streams = new TreeMap<>();
         for (String name : names) {
             String topic = required(pc, name, "topic");
-            String key = required(pc, name, "key");
+            // no key: each record gets a random UUID as its key (events without an identity of their own)
+            String key = pc.resolveProperty(PREFIX + name + ".key").map(String::trim).filter(k -> !k.isEmpty())
+                    .orElse(null);
             String schemaLocation = required(pc, name, "schema");
             JsonSchema schema;
             try (InputStream in = ResourceHelper.resolveMandatoryResourceAsInputStream(context, schemaLocation)) {

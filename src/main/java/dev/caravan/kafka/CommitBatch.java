@@ -4,13 +4,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.caravan.sink.SinkConsumer;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.kafka.KafkaConstants;
 import org.apache.camel.component.kafka.consumer.KafkaManualCommit;
 
 /**
- * The last step of a batching sink route: commits, for every partition in the batch, the offset after its last
- * record. Runs only once the batch's writes and dead letters are acknowledged.
+ * The last step of a batching sink route: commits, for every partition in the batch that this consumer still owns,
+ * the offset after its last record. Runs only once the batch's writes and dead letters are acknowledged.
  */
 public final class CommitBatch {
 
@@ -26,10 +27,17 @@ public final class CommitBatch {
             }
         }
         for (Exchange last : lastPerPartition.values()) {
-            KafkaManualCommit commit = last.getMessage().getHeader(KafkaConstants.MANUAL_COMMIT, KafkaManualCommit.class);
+            var m = last.getMessage();
+            if (!SinkConsumer.mayWrite(m.getHeader(KafkaConstants.TOPIC, String.class),
+                    m.getHeader(KafkaConstants.PARTITION, Integer.class))) {
+                continue; // moved to another consumer meanwhile: its commit is the new owner's
+            }
+            KafkaManualCommit commit = m.getHeader(KafkaConstants.MANUAL_COMMIT, KafkaManualCommit.class);
             if (commit == null) {
                 throw new IllegalStateException("no manual-commit handle on the batch: consume with allowManualCommit=true");
             }
+            // a commit the group refuses (rebalancing, or this consumer expelled) fails the step; its retry comes
+            // after a poll that settles the rebalance, and then commits only what is still ours
             commit.commit();
         }
     }

@@ -37,6 +37,7 @@ public final class DeadLetters implements AutoCloseable {
     private final Duration timeout;
     private final String brokers;
     private final Set<String> knownTopics = ConcurrentHashMap.newKeySet();
+    private volatile dev.caravan.config.Meters meters;
 
     public DeadLetters(String brokers, String suffix, Duration timeout) {
         Properties p = new Properties();
@@ -53,9 +54,18 @@ public final class DeadLetters implements AutoCloseable {
         this.brokers = brokers;
     }
 
+    /** Counts each dead letter in caravan_sink_dead_letters_total{topic,stage}. */
+    public DeadLetters countingIn(dev.caravan.config.Meters meters) {
+        this.meters = meters;
+        return this;
+    }
+
     /** Creates a dead-letter topic the first time it is needed (see {@link Topics}). */
     private void ensureTopic(String topic) {
         if (!knownTopics.contains(topic) && Topics.ensure(brokers, List.of(topic), timeout)) {
+            // the producer learns the new partitions' leaders before its first send: a send racing the topic's
+            // creation was seen retried into OutOfOrderSequence errors for its whole delivery timeout
+            producer.partitionsFor(topic);
             knownTopics.add(topic);
         }
     }
@@ -65,6 +75,7 @@ public final class DeadLetters implements AutoCloseable {
     }
 
     public SinkBatch publish(SinkBatch batch) throws Exception {
+        batch.retainOwned();
         List<DeadLetter> letters = batch.deadLetters();
         if (letters.isEmpty()) {
             return batch;
@@ -95,6 +106,11 @@ public final class DeadLetters implements AutoCloseable {
         }
         for (Future<RecordMetadata> f : sent) {
             f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        }
+        if (meters != null) {
+            for (DeadLetter d : letters) {
+                meters.count("caravan.sink.dead.letters", 1, "topic", d.source().topic(), "stage", d.stage());
+            }
         }
         return batch;
     }

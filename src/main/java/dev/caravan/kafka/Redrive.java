@@ -88,10 +88,11 @@ public final class Redrive {
             Map<TopicPartition, OffsetAndMetadata> done = new HashMap<>();
             List<Future<RecordMetadata>> acks = new ArrayList<>();
             long deadline = System.nanoTime() + timeout.toNanos() * 6;
+            boolean timedOut = false;
             while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
                 if (System.nanoTime() > deadline) {
-                    throw new ProblemException(503, "Service Unavailable", "the dead-letter topic could not be read "
-                            + "to its end in time; what was re-sent is committed, retry for the rest");
+                    timedOut = true; // what was sent is committed below first, so a retry does not send it again
+                    break;
                 }
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
                     if (r.offset() >= end.get(new TopicPartition(r.topic(), r.partition()))) {
@@ -118,6 +119,13 @@ public final class Redrive {
             }
             if (!done.isEmpty()) {
                 consumer.commitSync(done, timeout);
+            }
+            if (timedOut) {
+                LOG.warn("Redrive of {}{} stopped after {} record(s): the topic could not be read to its end in time",
+                        topic, suffix, sent);
+                throw new ProblemException(503, "Service Unavailable", "the dead-letter topic could not be read "
+                        + "to its end in time; the " + sent + " record(s) re-sent are committed, retry for the rest",
+                        List.of(), Map.of("Retry-After", "5"));
             }
         }
         LOG.info("Redrove {} record(s) from {}{} to {}", sent, topic, suffix, topic);

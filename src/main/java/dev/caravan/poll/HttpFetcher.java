@@ -38,6 +38,7 @@ final class HttpFetcher {
     private final RequestWindow.Sleeper sleeper;
     private final String userAgent;
     private final PollerMetrics metrics;
+    private int maxResponseBytes = 16 << 20;
 
     HttpFetcher(ProducerTemplate template, Retries retries, Clock clock, RequestWindow.Sleeper sleeper,
             String userAgent, PollerMetrics metrics) {
@@ -47,6 +48,12 @@ final class HttpFetcher {
         this.sleeper = sleeper;
         this.userAgent = userAgent;
         this.metrics = metrics;
+    }
+
+    /** Responses larger than this fail the run instead of filling the heap (caravan.poll.max-response-bytes). */
+    HttpFetcher limitedTo(int maxResponseBytes) {
+        this.maxResponseBytes = maxResponseBytes;
+        return this;
     }
 
     /** The response body of a 2xx answer; throws PollFailure when the request cannot succeed now. */
@@ -85,6 +92,7 @@ final class HttpFetcher {
             if (spec.authStyle().equals("header")) {
                 request.getMessage().setHeader(spec.authName(), apiKey);
             }
+            // Camel's stream cache holds the body (spooled to disk above camel.main.stream-caching-spool-threshold)
             Exchange answer = template.send(uri + "?throwExceptionOnFailure=false", request);
             Duration pause;
             if (answer.getException() != null) {
@@ -99,9 +107,9 @@ final class HttpFetcher {
                 int status = answer.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
                 metrics.request(spec.name(), String.valueOf(status));
                 if (status >= 200 && status < 300) {
-                    String body = answer.getMessage().getBody(String.class);
-                    return body == null ? "" : body;
+                    return body(answer, shown);
                 }
+                close(answer);
                 lastProblem = "HTTP " + status + " from " + shown;
                 if (status == 429) {
                     Duration after = retryAfter(answer.getMessage().getHeader("Retry-After", String.class), attempt);
@@ -123,6 +131,37 @@ final class HttpFetcher {
             }
         }
         throw new PollFailure("FAILED", lastProblem + " after " + retries.maxAttempts() + " attempts");
+    }
+
+    /**
+     * The body as UTF-8 text, read up to the limit; larger is a failed run, not an out-of-memory error (the stream
+     * cache keeps a large body on disk, and only the limit is ever read into the heap).
+     */
+    private String body(Exchange answer, String shown) {
+        try (java.io.InputStream in = answer.getMessage().getBody(java.io.InputStream.class)) {
+            if (in == null) {
+                return "";
+            }
+            byte[] bytes = in.readNBytes(maxResponseBytes + 1);
+            if (bytes.length > maxResponseBytes) {
+                throw new PollFailure("FAILED", "the response from " + shown + " is larger than "
+                        + maxResponseBytes + " bytes (caravan.poll.max-response-bytes); not read");
+            }
+            return new String(bytes, StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+            throw new PollFailure("FAILED", "the response from " + shown + " could not be read: " + e.getMessage());
+        }
+    }
+
+    private static void close(Exchange answer) {
+        Object body = answer.getMessage().getBody();
+        if (body instanceof java.io.Closeable c) {
+            try {
+                c.close();
+            } catch (java.io.IOException ignored) {
+                // the connection is dropped either way
+            }
+        }
     }
 
     /** Exponential: initial, 2x, 4x ... capped. */

@@ -1,6 +1,6 @@
 package dev.caravan.poll;
 
-import io.micrometer.core.instrument.MeterRegistry;
+import dev.caravan.config.Meters;
 import org.apache.camel.CamelContext;
 
 /**
@@ -9,41 +9,21 @@ import org.apache.camel.CamelContext;
  */
 final class PollerMetrics {
 
-    private final CamelContext context;
-    private volatile MeterRegistry registry;
+    private final Meters meters;
 
     PollerMetrics(CamelContext context) {
-        this.context = context;
+        this.meters = new Meters(context);
     }
 
     void request(String poller, String status) {
-        MeterRegistry r = registry();
-        if (r != null) {
-            r.counter("caravan.poller.requests", "poller", poller, "status", status).increment();
-        }
+        meters.count("caravan.poller.requests", 1, "poller", poller, "status", status);
     }
 
     void records(String poller, String outcome, int n) {
-        MeterRegistry r = registry();
-        if (r != null && n > 0) {
-            r.counter("caravan.poller.records", "poller", poller, "outcome", outcome).increment(n);
-        }
+        meters.count("caravan.poller.records", n, "poller", poller, "outcome", outcome);
     }
 
     void run(String poller, String status) {
-        MeterRegistry r = registry();
-        if (r != null) {
-            r.counter("caravan.poller.runs", "poller", poller, "status", status).increment();
-        }
-    }
-
-    private MeterRegistry registry() {
-        MeterRegistry r = registry;
-        if (r == null && context != null) {
-            // bound by camel-micrometer-prometheus when the context starts
-            r = context.getRegistry().findSingleByType(MeterRegistry.class);
-            registry = r;
-        }
-        return r;
+        meters.count("caravan.poller.runs", 1, "poller", poller, "status", status);
     }
 }

@@ -52,7 +52,7 @@ public final class Pollers {
 
     /** Settings shared by every poller (caravan.poll.*). */
     public record Options(boolean scheduleEnabled, String clusterNamespace, int threads, Retries retries,
-            String userAgent, Duration topicTimeout) {
+            String userAgent, Duration topicTimeout, int maxResponseBytes) {
     }
 
     private final CamelContext context;
@@ -478,7 +478,7 @@ public final class Pollers {
             synchronized (this) {
                 if (fetcher == null) {
                     fetcher = new HttpFetcher(template(), options.retries(), clock,
-                            this::pause, options.userAgent(), metrics);
+                            this::pause, options.userAgent(), metrics).limitedTo(options.maxResponseBytes());
                 }
             }
         }

@@ -62,6 +62,15 @@ class CleanersTest {
     }
 
     @Test
+    void aPinsPostComesFromIndexAlone_anIndThatDisagreesIsRefused() {
+        Map<String, Object> raw = new LinkedHashMap<>(Map.of("index", 1, "unique_id", "u", "ind", 999));
+        assertThatThrownBy(() -> new PinCleaner(PLACEHOLDERS).clean(raw))
+                .isInstanceOf(CleaningException.class).hasMessageContaining("disagrees with index");
+        raw.put("ind", "1"); // the same post, however it is written
+        assertThat(new PinCleaner(PLACEHOLDERS).clean(raw).get("ind")).isEqualTo(1L);
+    }
+
+    @Test
     void aPinWithoutKeyCannotBeCleaned() {
         assertThatThrownBy(() -> new PinCleaner(PLACEHOLDERS).clean(Map.of("index", 1)))
                 .isInstanceOf(CleaningException.class).hasMessageContaining("unique_id");

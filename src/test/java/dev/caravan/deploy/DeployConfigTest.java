@@ -293,7 +293,7 @@ class DeployConfigTest {
         Set<String> keys = declaredKeys().keySet();
         assertThat(readByCaravan("CARAVAN_CLUSTER_SERVICE", keys)).isTrue();
         assertThat(readByCaravan("CARAVAN_ROUTES_DIR", keys)).as("caravan.routes-dir").isTrue();
-        assertThat(readByCaravan("CARAVAN_INBOX_MONGO_GROUP", keys)).as("caravan.inbox.mongo-group").isTrue();
+        assertThat(readByCaravan("CARAVAN_INBOX_COLLECTION", keys)).as("caravan.inbox.collection").isTrue();
         assertThat(readByCaravan("S3_SECRET_KEY", keys)).isTrue();
         assertThat(readByCaravan("CARAVAN_CLUSTER_SERVCE", keys)).isFalse();
         assertThat(readByCaravan("KAFKA_BOOTSTRAP_SERVERS", keys)).isFalse();
@@ -725,7 +725,7 @@ class DeployConfigTest {
     /** Prometheus names of the counters Caravan's code registers (caravan.poller.runs -> caravan_poller_runs_total). */
     private static Set<String> caravanCounters() throws IOException {
         Set<String> names = new TreeSet<>();
-        Pattern counter = Pattern.compile("\\.counter\\(\"(caravan\\.[a-z.]+)\"");
+        Pattern counter = Pattern.compile("\\.(?:counter|count)\\(\"(caravan\\.[a-z.]+)\"");
         try (Stream<Path> s = Files.walk(Path.of("src/main/java"))) {
             for (Path file : s.filter(p -> p.toString().endsWith(".java")).toList()) {
                 Matcher m = counter.matcher(Files.readString(file));

@@ -82,6 +82,23 @@ class IdempotencyKeysTest {
     }
 
     @Test
+    void anAnswerMongoDbDidNotTakeKeepsItsKeySoARetryPublishesNothing() {
+        Exchange first = request("k4", "{\"a\":1}");
+        keys.begin(first);
+        first.getMessage().setBody("{\"accepted\":1}");
+        server.shutdownNow(); // MongoDB goes away between the publish and storing the answer
+        keys.complete(first);
+        assertThat(keys.unstoredCount()).isEqualTo(1);
+        assertThat(first.getProperty("caravanIdempotencyStored")).as("published: never released").isEqualTo(true);
+
+        Exchange retry = request("k4", "{\"a\":1}");
+        keys.begin(retry);
+        assertThat(retry.getProperty(IdempotencyKeys.REPLAY)).isEqualTo("{\"accepted\":1}");
+        ProblemException other = catchThrowableOfType(ProblemException.class, () -> keys.begin(request("k4", "{}")));
+        assertThat(other.status()).isEqualTo(422);
+    }
+
+    @Test
     void anAnswerIsReplayedOnlyWithinTheWindow() {
         Exchange first = request("k2", "{}");
         keys.begin(first);

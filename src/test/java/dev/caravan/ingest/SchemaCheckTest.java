@@ -66,6 +66,22 @@ class SchemaCheckTest {
     }
 
     @Test
+    void anIdOfItsOwnAndDottedNamesAreRejected() {
+        ProblemException p = catchThrowableOfType(ProblemException.class, () -> check.check(geo, List.of(json(
+                "{\"ind\":1,\"timestamp\":\"t\",\"latitude\":1,\"longitude\":2,\"country\":\"X\","
+                        + "\"_id\":\"another\",\"meta\":{\"a.b\":1}}"))));
+        assertThat(p.errors()).extracting(e -> e.get("pointer")).containsExactlyInAnyOrder("/_id", "/meta/a.b");
+    }
+
+    @Test
+    void aKeylessStreamKeysEachRecordByANewUuid() {
+        StreamDefinition inbox = stream("inbox", null, "schemas/inbox.schema.json");
+        assertThatCode(() -> check.check(inbox, List.of(json("{\"anything\":1}")))).doesNotThrowAnyException();
+        String a = SchemaCheck.key(inbox, json("{}"));
+        assertThat(a).matches("[0-9a-f-]{36}").isNotEqualTo(SchemaCheck.key(inbox, json("{}")));
+    }
+
+    @Test
     void theKeyIsTheKeyFieldAsText() {
         assertThat(SchemaCheck.key(geo, json("{\"ind\":7528}"))).isEqualTo("7528");
     }

@@ -107,7 +107,7 @@ class StreamIngestRouteTest {
         assertProblem(post("geo", "text/csv", "ind\n1", key), 415, "application/x-ndjson");
         assertProblem(post("geo", "application/x-ndjson", (GEO + "\n").formatted(1).repeat(3), key), 413,
                 "at most 2 records");
-        assertProblem(post("nowhere", "application/json", GEO.formatted(1), key), 404, "streams: geo, pins, users");
+        assertProblem(post("nowhere", "application/json", GEO.formatted(1), key), 404, "streams: geo, inbox, pins, users");
         Exchange invalid = post("geo", "application/json",
                 "[" + GEO.formatted(1) + ",{\"ind\":2,\"timestamp\":\"t\",\"latitude\":\"north\"}]", key);
         assertProblem(invalid, 422, "nothing was published");

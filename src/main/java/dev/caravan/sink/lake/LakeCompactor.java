@@ -43,17 +43,24 @@ public final class LakeCompactor {
     public record Result(int groupsCompacted, int filesMerged, int filesWritten, int recovered) {
     }
 
+    /** The lake consumer group's committed offset per partition of a topic. */
+    public interface CommittedOffsets {
+        Map<Integer, Long> of(String topic) throws Exception;
+    }
+
     private final LakeStore store;
     private final LakeKeys keys;
     private final Clock clock;
     private final String allTopics;
+    private final CommittedOffsets committed;
     private Consumer<String> stepHook = step -> { };
 
-    public LakeCompactor(LakeStore store, LakeKeys keys, Clock clock, String allTopics) {
+    public LakeCompactor(LakeStore store, LakeKeys keys, Clock clock, String allTopics, CommittedOffsets committed) {
         this.store = store;
         this.keys = keys;
         this.clock = clock;
         this.allTopics = allTopics;
+        this.committed = committed;
     }
 
     /** POST /api/v1/lake/compact: the topics asked for, or every lake topic. */
@@ -84,8 +91,30 @@ public final class LakeCompactor {
                     recovered++;
                 }
             }
-            // the last file set of each partition may not be committed yet (a restart would write it again): its
-            // files are left alone until a later set follows it
+            // files by topic partition, zone, day and hour, from the data itself (not only manifests)
+            Map<String, List<FileRef>> byGroup = new TreeMap<>();
+            List<FileRef> listed = new ArrayList<>();
+            for (String zone : List.of("raw", "clean")) {
+                for (String key : store.list(keys.zonePrefix(zone, topic))) {
+                    Matcher m = FILE.matcher(key);
+                    if (m.matches() && LocalDate.parse(m.group(3)).isBefore(today)) {
+                        listed.add(new FileRef(key, m.group(1), Integer.parseInt(m.group(5)), m.group(3), m.group(4),
+                                Long.parseLong(m.group(6)), m.group(8)));
+                    }
+                }
+            }
+            // Only files of committed sets are merged: a set that is not committed yet is removed and written again
+            // by the writer's recovery after a crash, and merging it would keep its records twice. Sets end where a
+            // commit is, so a file is committed exactly when its first offset is below the committed offset. Both
+            // are read after the listing, so a set written meanwhile is excluded either way.
+            Map<Integer, Long> done;
+            try {
+                done = committed.of(topic);
+            } catch (Exception e) {
+                LOG.warn("Lake compaction of {} skipped: the lake group's committed offsets could not be read ({})",
+                        topic, e.toString());
+                continue;
+            }
             Set<String> uncommitted = new java.util.HashSet<>();
             for (String key : store.list(keys.manifests(topic))) {
                 if (key.endsWith("/_pending.json") && !key.contains("/compacted/")) {
@@ -95,20 +124,13 @@ public final class LakeCompactor {
                     }
                 }
             }
-            // files by topic partition, zone, day and hour, from the data itself (not only manifests: a file of a
-            // set whose commit is pending is listed too, and merging it changes nothing about its offsets)
-            Map<String, List<FileRef>> byGroup = new TreeMap<>();
-            for (String zone : List.of("raw", "clean")) {
-                for (String key : store.list(keys.zonePrefix(zone, topic))) {
-                    Matcher m = FILE.matcher(key);
-                    if (!m.matches() || !LocalDate.parse(m.group(3)).isBefore(today) || uncommitted.contains(key)) {
-                        continue;
-                    }
-                    FileRef f = new FileRef(key, m.group(1), Integer.parseInt(m.group(5)), m.group(3), m.group(4),
-                            Long.parseLong(m.group(6)), m.group(8));
-                    byGroup.computeIfAbsent(f.zone + "|" + f.partition + "|" + f.day + "|" + f.hour + "|" + f.format,
-                            g -> new ArrayList<>()).add(f);
+            for (FileRef f : listed) {
+                Long upTo = done.get(f.partition);
+                if (upTo == null || f.firstOffset >= upTo || uncommitted.contains(f.key)) {
+                    continue;
                 }
+                byGroup.computeIfAbsent(f.zone + "|" + f.partition + "|" + f.day + "|" + f.hour + "|" + f.format,
+                        g -> new ArrayList<>()).add(f);
             }
             for (List<FileRef> files : byGroup.values()) {
                 if (files.size() < 2) {

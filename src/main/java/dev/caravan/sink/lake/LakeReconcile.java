@@ -197,7 +197,8 @@ public final class LakeReconcile implements AutoCloseable {
         return out;
     }
 
-    private Map<Integer, Long> committed(String topic)
+    /** The lake consumer group's committed offset per partition of the topic (partitions without one are absent). */
+    public Map<Integer, Long> committed(String topic)
             throws ExecutionException, TimeoutException, InterruptedException {
         Map<TopicPartition, OffsetAndMetadata> offsets = admin().listConsumerGroupOffsets(group)
                 .partitionsToOffsetAndMetadata().get(timeout.toMillis(), TimeUnit.MILLISECONDS);

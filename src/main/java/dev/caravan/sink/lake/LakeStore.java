@@ -14,8 +14,11 @@ import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
-/** The S3 calls of the lake writer; any failure to reach S3 becomes a LakeUnavailableException (retried). */
-public final class LakeStore {
+/**
+ * The S3 calls of the lake writer; any failure to reach S3 becomes a LakeUnavailableException (retried). Not final:
+ * a test interposes on a listing to run a writer at the exact moment a race needs.
+ */
+public class LakeStore {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 

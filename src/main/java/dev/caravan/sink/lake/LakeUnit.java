@@ -24,6 +24,10 @@ final class LakeUnit {
     int skipped;
     long bytes;
     KafkaManualCommit commit;
+    /** Records the clean zone refused, and the first of them, for one log line per written set. */
+    int refused;
+    long firstRefusedOffset = -1;
+    String firstRefusal;
 
     private byte[] rawLineHead;
 
@@ -46,6 +50,13 @@ final class LakeUnit {
                     .getBytes(java.nio.charset.StandardCharsets.UTF_8);
         }
         return rawLineHead;
+    }
+
+    void refuse(long offset, String reason) {
+        if (refused++ == 0) {
+            firstRefusedOffset = offset;
+            firstRefusal = reason;
+        }
     }
 
     boolean isEmpty() {

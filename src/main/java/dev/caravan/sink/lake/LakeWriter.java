@@ -9,10 +9,8 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -21,6 +19,7 @@ import dev.caravan.schema.ConfluentWire;
 import dev.caravan.schema.JsonAvro;
 import dev.caravan.schema.SchemaRegistryException;
 import dev.caravan.schema.StreamFormats;
+import dev.caravan.sink.Ownership;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.kafka.KafkaConstants;
 import org.apache.camel.component.kafka.consumer.KafkaManualCommit;
@@ -39,13 +38,28 @@ import org.slf4j.LoggerFactory;
  * is checked: if its range ends after the offset consumption resumed from, it was never committed, and its files and
  * manifest are deleted before the range is written again. So every offset is in exactly one committed file set.
  */
-public final class LakeWriter {
+public final class LakeWriter implements Ownership.Listener {
 
     private static final Logger LOG = LoggerFactory.getLogger(LakeWriter.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     static final String RAW_SCHEMA = "caravan-raw-envelope/1 {topic,partition,offset,timestamp,key,value}";
 
     public record Limits(int flushRecords, long flushBytes, long rotateIntervalMs) {
+    }
+
+    /** Whether this process may still write and commit for a partition (it owns it in the lake's consumer group). */
+    public interface Fence {
+        boolean owns(String topic, int partition);
+
+        /** For a writer that is the only one (tests). */
+        Fence ALONE = (topic, partition) -> true;
+    }
+
+    /** Told about each record the clean zone could not take; the raw zone holds it. */
+    public interface Refusals {
+        void refused(String topic, String reason);
+
+        Refusals NONE = (topic, reason) -> { };
     }
 
     private final LakeStore store;
@@ -65,7 +79,12 @@ public final class LakeWriter {
     private final Map<String, Long> unitEnd = new ConcurrentHashMap<>();
     private final Set<String> recovered = ConcurrentHashMap.newKeySet();
     private final Set<String> sealed = ConcurrentHashMap.newKeySet();
-    private final Queue<KafkaManualCommit> commits = new ConcurrentLinkedQueue<>();
+    /** Partitions a rebalance under way has revoked, which it may still hand back: kept, but not written. */
+    private final Set<String> suspended = ConcurrentHashMap.newKeySet();
+    /** The commit of a partition's last written set, when the rotation timer wrote it (only the consumer commits). */
+    private final Map<String, KafkaManualCommit> pendingCommits = new ConcurrentHashMap<>();
+    private volatile Fence fence = Fence.ALONE;
+    private volatile Refusals refusals = Refusals.NONE;
     private volatile String lastOutage;
     private final java.util.Deque<Map<String, Object>> recent = new java.util.concurrent.ConcurrentLinkedDeque<>();
 
@@ -97,6 +116,18 @@ public final class LakeWriter {
         this.clock = clock;
     }
 
+    /** Writes and commits only for partitions the fence says this process owns. */
+    public LakeWriter fencedBy(Fence fence) {
+        this.fence = fence;
+        return this;
+    }
+
+    /** Counts the records the clean zone refuses. */
+    public LakeWriter reportingTo(Refusals refusals) {
+        this.refusals = refusals;
+        return this;
+    }
+
     /** Decodes Avro (Confluent wire format) records with these streams' schemas; without it they are opaque bytes. */
     public LakeWriter decodingWith(StreamFormats formats) {
         this.formats = formats;
@@ -117,6 +148,9 @@ public final class LakeWriter {
      * failed attempt) are skipped by offset.
      */
     public void accept(List<Exchange> batch) throws IOException {
+        // sets the rotation timer wrote are committed first: a partition's next set is written only after its last
+        commitPending();
+        Map<String, Boolean> owned = new java.util.HashMap<>();
         for (Exchange e : batch) {
             var m = e.getMessage();
             // one pass over the headers instead of a case-insensitive lookup and a conversion per header
@@ -140,6 +174,10 @@ public final class LakeWriter {
             int partition = partitionHeader;
             long offset = offsetHeader;
             String tp = topic + "-" + partition;
+            final String topicName = topic;
+            if (!owned.computeIfAbsent(tp, k -> fence.owns(topicName, partition))) {
+                continue; // revoked since it was polled: the new owner reads it again
+            }
             synchronized (lock(tp)) {
                 if (offset < nextOffset.getOrDefault(tp, Long.MIN_VALUE)) {
                     continue;
@@ -147,8 +185,12 @@ public final class LakeWriter {
                 LakeUnit unit = open.get(tp);
                 if (unit != null && sealed.contains(tp)) {
                     // a flush of this unit failed earlier: it must land before the unit takes anything else
-                    flush(tp, unit);
-                    unit = null;
+                    flushAndCommit(tp, unit);
+                    unit = open.get(tp);
+                    if (unit == null && !fence.owns(topic, partition)) {
+                        owned.put(tp, false);
+                        continue;
+                    }
                 }
                 if (unit == null) {
                     unit = new LakeUnit(topic, partition, clock.millis());
@@ -161,7 +203,7 @@ public final class LakeWriter {
                         manualCommit);
                 nextOffset.put(tp, offset + 1);
                 if (unit.records >= limits.flushRecords() || unit.bytes >= limits.flushBytes()) {
-                    flush(tp, unit);
+                    flushAndCommit(tp, unit);
                 }
             }
         }
@@ -169,11 +211,120 @@ public final class LakeWriter {
             synchronized (lock(tp)) {
                 LakeUnit unit = open.get(tp);
                 if (unit != null && clock.millis() - unit.openedAtMillis >= limits.rotateIntervalMs()) {
-                    flush(tp, unit);
+                    flushAndCommit(tp, unit);
                 }
             }
         }
-        commitFlushed();
+        // sets the timer wrote while this batch was appended (between two of its records)
+        commitPending();
+    }
+
+    /**
+     * On the consumer thread, holding the partition's lock: the partition's pending commit first, then the unit's
+     * set, then its commit. A commit the group refuses (it is rebalancing, or this consumer was expelled) fails the
+     * batch, which is retried after a poll that settles the rebalance: the partition is then either gone (and
+     * forgotten) or still ours (and the commit goes through).
+     */
+    private void flushAndCommit(String tp, LakeUnit unit) {
+        commitPending(tp);
+        if (flush(tp, unit)) {
+            commitPending(tp);
+        }
+    }
+
+    /** The commits the rotation timer left to the consumer thread. */
+    private void commitPending() {
+        for (String tp : List.copyOf(pendingCommits.keySet())) {
+            synchronized (lock(tp)) {
+                commitPending(tp);
+            }
+        }
+    }
+
+    /** Commits the partition's pending commit if it is still ours. Called holding its lock, on the consumer thread. */
+    private void commitPending(String tp) {
+        KafkaManualCommit c = pendingCommits.get(tp);
+        if (c == null) {
+            return;
+        }
+        int dash = tp.lastIndexOf('-');
+        String topic = tp.substring(0, dash);
+        int partition = Integer.parseInt(tp.substring(dash + 1));
+        if (!dev.caravan.sink.SinkConsumer.mayWrite(topic, partition)) {
+            return; // another consumer thread's partition: its own thread commits it
+        }
+        if (!fence.owns(topic, partition)) {
+            forget(tp);
+            return;
+        }
+        c.commit();
+        pendingCommits.remove(tp);
+    }
+
+    /**
+     * After each poll of a lake consumer, records or not: the sets the rotation timer wrote for its partitions are
+     * committed now, so a quiet topic's last set does not wait for a next record to be committed.
+     */
+    @Override
+    public void afterPoll(dev.caravan.sink.SinkConsumer<?, ?> consumer) {
+        for (String tp : List.copyOf(pendingCommits.keySet())) {
+            int dash = tp.lastIndexOf('-');
+            if (!consumer.owns(new org.apache.kafka.common.TopicPartition(tp.substring(0, dash),
+                    Integer.parseInt(tp.substring(dash + 1))))) {
+                continue; // another consumer's, or being revoked
+            }
+            synchronized (lock(tp)) {
+                try {
+                    commitPending(tp);
+                } catch (RuntimeException e) {
+                    // the group is rebalancing: the commit stays pending, for the next poll or batch
+                    LOG.debug("Lake: the commit of {} waits: {}", tp, e.toString());
+                }
+            }
+        }
+    }
+
+    /** Taking each partition's lock waits out a set the rotation timer is writing; none starts afterwards. */
+    @Override
+    public void suspended(java.util.Collection<org.apache.kafka.common.TopicPartition> partitions) {
+        eachLocked(partitions, suspended::add);
+    }
+
+    /** Handed back by the rebalance that revoked them: nobody else had them, so their open sets go on. */
+    @Override
+    public void resumed(java.util.Collection<org.apache.kafka.common.TopicPartition> partitions) {
+        eachLocked(partitions, suspended::remove);
+    }
+
+    /** The partitions moved to another consumer: their open sets are dropped, never written or committed from here. */
+    @Override
+    public void revoked(java.util.Collection<org.apache.kafka.common.TopicPartition> partitions) {
+        eachLocked(partitions, this::forget);
+    }
+
+    private void eachLocked(java.util.Collection<org.apache.kafka.common.TopicPartition> partitions,
+            java.util.function.Consumer<String> action) {
+        for (org.apache.kafka.common.TopicPartition p : partitions) {
+            String tp = p.topic() + "-" + p.partition();
+            synchronized (lock(tp)) {
+                action.accept(tp);
+            }
+        }
+    }
+
+    /** Everything held for a partition; its next owner starts from the committed offset. Holding its lock. */
+    private void forget(String tp) {
+        LakeUnit dropped = open.remove(tp);
+        nextOffset.remove(tp);
+        unitEnd.remove(tp);
+        recovered.remove(tp);
+        sealed.remove(tp);
+        suspended.remove(tp);
+        pendingCommits.remove(tp);
+        if (dropped != null && !dropped.isEmpty()) {
+            LOG.info("Lake: {} moved to another consumer; its open set [{}, {}] is dropped, the new owner writes it",
+                    tp, dropped.firstOffset, dropped.lastOffset);
+        }
     }
 
     /**
@@ -186,12 +337,16 @@ public final class LakeWriter {
         for (String tp : List.copyOf(open.keySet())) {
             synchronized (lock(tp)) {
                 LakeUnit unit = open.get(tp);
-                if (unit == null || clock.millis() - unit.openedAtMillis < limits.rotateIntervalMs()) {
+                if (unit == null || clock.millis() - unit.openedAtMillis < limits.rotateIntervalMs()
+                        || pendingCommits.containsKey(tp) || suspended.contains(tp)
+                        || !fence.owns(unit.topic, unit.partition)) {
+                    // a set still waiting for its commit, or a partition that is not ours (any more)
                     continue;
                 }
                 try {
-                    flush(tp, unit);
-                    flushed++;
+                    if (flush(tp, unit)) {
+                        flushed++;
+                    }
                 } catch (LakeUnavailableException e) {
                     String line = RouteFileReloader.oneLine(e);
                     if (!line.equals(lastOutage)) {
@@ -207,14 +362,6 @@ public final class LakeWriter {
     /** The files this process wrote last, newest first (the operator console shows them). */
     public List<Map<String, Object>> recentFiles() {
         return List.copyOf(recent);
-    }
-
-    /** Offsets of flushed units, in flush order, on the consumer thread. */
-    private void commitFlushed() {
-        KafkaManualCommit c;
-        while ((c = commits.poll()) != null) {
-            c.commit();
-        }
     }
 
     private void append(LakeUnit unit, long offset, Long timestamp, String key, byte[] value, KafkaManualCommit commit)
@@ -233,8 +380,8 @@ public final class LakeWriter {
                 throw outage;
             } catch (RuntimeException undecodable) {
                 // the raw zone keeps the bytes as they came; the MongoDB sink dead-letters the record with the reason
-                LOG.debug("Lake: {}-{}@{} not decodable: {}", unit.topic, unit.partition, offset,
-                        undecodable.getMessage());
+                unit.refuse(offset, "not decodable: " + undecodable.getMessage());
+                refusals.refused(unit.topic, "undecodable");
             }
         }
         Map<String, Object> parsed = null;
@@ -272,6 +419,10 @@ public final class LakeWriter {
         }
         if (cleanZone && cleaning.cleans(unit.topic)) {
             if (parsed == null) {
+                if (wire == null) {
+                    unit.refuse(offset, "not one JSON object");
+                    refusals.refused(unit.topic, "not-json");
+                }
                 unit.skipped++;
             } else {
                 try {
@@ -285,7 +436,8 @@ public final class LakeWriter {
                 } catch (Exception refused) {
                     // the raw zone has it; the MongoDB sink dead-letters the same record with the reason
                     unit.skipped++;
-                    LOG.debug("Lake: {}-{}@{} not cleaned: {}", unit.topic, unit.partition, offset, refused.getMessage());
+                    unit.refuse(offset, String.valueOf(refused.getMessage()));
+                    refusals.refused(unit.topic, "clean");
                 }
             }
         }
@@ -457,11 +609,18 @@ public final class LakeWriter {
         }
     }
 
-    /** Intent, files, manifest; then the offset is queued for commit. Called holding the partition's lock. */
-    private void flush(String tp, LakeUnit unit) {
+    /**
+     * Intent, files, manifest; then the offset waits for its commit. Called holding the partition's lock. Before each
+     * write the fence is asked again: a writer that lost the partition (expelled after max.poll.interval.ms) stops,
+     * forgets the partition and returns false.
+     */
+    private boolean flush(String tp, LakeUnit unit) {
         if (unit.isEmpty()) {
             open.remove(tp);
-            return;
+            return false;
+        }
+        if (suspended.contains(tp) || !fenced(tp, unit)) {
+            return false;
         }
         sealed.add(tp);
         recover(tp, unit);
@@ -476,6 +635,9 @@ public final class LakeWriter {
         store.putJson(keys.pending(unit.topic, unit.partition), intent);
         List<Map<String, Object>> entries = new ArrayList<>();
         for (LakeFile f : unit.files.values()) {
+            if (!fenced(tp, unit)) {
+                return false;
+            }
             store.put(f.key(), f.bytes(), "application/x-ndjson");
             Map<String, Object> entry = new LinkedHashMap<>();
             entry.put("key", f.key());
@@ -504,6 +666,9 @@ public final class LakeWriter {
         manifest.put("notCleaned", unit.skipped);
         manifest.put("writtenAt", Instant.ofEpochMilli(clock.millis()).toString());
         manifest.put("files", entries);
+        if (!fenced(tp, unit)) {
+            return false;
+        }
         store.putJson(manifestKey, manifest);
         for (Map<String, Object> entry : entries) {
             Map<String, Object> shown = new LinkedHashMap<>();
@@ -522,9 +687,29 @@ public final class LakeWriter {
         sealed.remove(tp);
         lastOutage = null;
         if (unit.commit != null) {
-            commits.add(unit.commit);
+            pendingCommits.put(tp, unit.commit);
+        }
+        if (unit.refused > 0) {
+            LOG.warn("Lake: {} [{}, {}): {} record(s) kept in the raw zone only, the clean zone refused them (first at "
+                    + "offset {}: {})", tp, unit.from, unit.to(), unit.refused, unit.firstRefusedOffset,
+                    unit.firstRefusal);
         }
         LOG.debug("Lake: {} [{}, {}) in {} files", tp, unit.from, unit.to(), entries.size());
+        return true;
+    }
+
+    /**
+     * True while this process owns the partition. A rebalance cannot take it during a flush (it waits for the lock),
+     * so false means the consumer was expelled (no poll within max.poll.interval.ms): nothing more is written, and
+     * the next poll tells the consumer its partitions are lost, which forgets them.
+     */
+    private boolean fenced(String tp, LakeUnit unit) {
+        if (fence.owns(unit.topic, unit.partition)) {
+            return true;
+        }
+        LOG.warn("Lake: {} is no longer this consumer's; its set [{}, {}] is not written", tp, unit.firstOffset,
+                unit.lastOffset);
+        return false;
     }
 
     /**

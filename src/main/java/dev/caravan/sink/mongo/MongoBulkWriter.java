@@ -55,6 +55,8 @@ public final class MongoBulkWriter {
 
     public SinkBatch write(SinkBatch batch) {
         batch.startWriteAttempt();
+        // checked at every attempt: a rebalance while an outage is retried may have moved partitions elsewhere
+        batch.retainOwned();
         // one write per key: the newest by the guard field, else the last (a key maps to one partition, so batch
         // order is offset order per key)
         Map<String, LinkedHashMap<Document, PendingWrite>> byCollection = new LinkedHashMap<>();
@@ -237,6 +239,10 @@ public final class MongoBulkWriter {
             return;
         }
         MongoCollection<Document> c = client.getDatabase(database).getCollection(spec.name());
+        if (spec.keyFields().equals(List.of("_id"))) {
+            indexed.add(spec.name()); // keyed by _id, which is unique already
+            return;
+        }
         try {
             c.createIndex(Indexes.ascending(spec.keyFields()), new IndexOptions().unique(true).name("business_key"));
         } catch (MongoException e) {

@@ -56,8 +56,14 @@ public final class RecordParser {
         return JSON.convertValue(node, new TypeReference<Map<String, Object>>() { });
     }
 
-    /** Validate stage: rejects $-prefixed and dotted field names anywhere in the record. */
+    /**
+     * Validate stage: rejects $-prefixed and dotted field names anywhere in the record, and an _id of its own: a
+     * stored document's id comes from the record's key, never from a field that could name another record's.
+     */
     public Map<String, Object> checkFieldNames(Map<String, Object> record) {
+        if (record.containsKey("_id")) {
+            throw new IllegalArgumentException("field _id is not allowed: a stored document's id comes from its key");
+        }
         check(record, "");
         return record;
     }

@@ -3,6 +3,8 @@ package dev.caravan.sink.mongo;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.caravan.sink.SinkConsumer;
+
 /** What a polled batch turned into: writes for MongoDB and records for the dead-letter topics, in offset order. */
 public final class SinkBatch {
 
@@ -17,6 +19,16 @@ public final class SinkBatch {
 
     public void add(DeadLetter d) {
         deadLetters.add(d);
+    }
+
+    /**
+     * Drops what belongs to partitions this consumer no longer owns (a rebalance during the batch's retries): their new
+     * owner reads them again, and nothing of theirs may be written or dead-lettered from here.
+     */
+    public void retainOwned() {
+        writes.removeIf(w -> !SinkConsumer.mayWrite(w.source().topic(), w.source().partition()));
+        deadLetters.removeIf(d -> !SinkConsumer.mayWrite(d.source().topic(), d.source().partition()));
+        writeFailures.removeIf(d -> !SinkConsumer.mayWrite(d.source().topic(), d.source().partition()));
     }
 
     public List<PendingWrite> writes() {

@@ -30,8 +30,9 @@ import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * Compaction against a real S3 API: yesterday's small files of a partition become one, every record stays exactly
- * once, a second run changes nothing, the file set that may still be uncommitted is left alone, and a run stopped
- * after any of its steps is completed by the next one without loss or duplicate.
+ * once, a second run changes nothing, a file set that is not committed is left alone (also one written while the run
+ * lists the files), and a run stopped after any of its steps is completed by the next one without loss or duplicate.
+ * Commits go to a map standing in for the lake group's committed offsets.
  */
 class LakeCompactorTest {
 
@@ -64,7 +65,7 @@ class LakeCompactorTest {
     void pastSmallFilesBecomeOneAndASecondRunChangesNothing() throws Exception {
         LakeWriter writer = writer();
         writer.accept(records("c1", 0, 20)); // 5 file sets of 4; the last one's commit may still be pending
-        LakeCompactor compactor = new LakeCompactor(store, new LakeKeys(""), Clock.systemUTC(), "c1");
+        LakeCompactor compactor = compactor(store, "c1");
 
         LakeCompactor.Result first = compactor.compact("c1");
         assertThat(first.filesMerged()).isEqualTo(4);
@@ -88,7 +89,7 @@ class LakeCompactorTest {
     void aRunStoppedAfterAnyStepIsCompletedByTheNext(String step) throws Exception {
         String topic = "crash-" + step;
         writer().accept(records(topic, 0, 16));
-        LakeCompactor compactor = new LakeCompactor(store, new LakeKeys(""), Clock.systemUTC(), topic);
+        LakeCompactor compactor = compactor(store, topic);
         compactor.stepHook(s -> {
             if (s.equals(step)) {
                 throw new IllegalStateException("crash after " + s);
@@ -96,7 +97,7 @@ class LakeCompactorTest {
         });
         assertThatThrownBy(() -> compactor.compact(topic)).hasMessageContaining("crash after " + step);
 
-        LakeCompactor next = new LakeCompactor(store, new LakeKeys(""), Clock.systemUTC(), topic);
+        LakeCompactor next = compactor(store, topic);
         next.compact(topic);
         assertThat(offsets(topic)).containsExactlyInAnyOrderElementsOf(range(0, 16));
         assertThat(files(topic)).hasSize(2);
@@ -116,7 +117,7 @@ class LakeCompactorTest {
         // the first two sets carry a number "x", the later ones a text "y": each file has its own schema
         writer.accept(records("a1", 0, 8, o -> "{\"n\":" + o + ",\"x\":" + o + "}"));
         writer.accept(records("a1", 8, 20, o -> "{\"n\":" + o + ",\"y\":\"v" + o + "\"}"));
-        LakeCompactor compactor = new LakeCompactor(store, new LakeKeys(""), Clock.systemUTC(), "a1");
+        LakeCompactor compactor = compactor(store, "a1");
         assertThat(compactor.compact("a1").filesMerged()).isEqualTo(8);
 
         List<org.apache.avro.generic.GenericRecord> raw = LakeFiles.avro(s3, "lake", "raw/a1/");
@@ -180,11 +181,58 @@ class LakeCompactorTest {
         List<String> before = LakeFiles.keys(s3, "lake", "raw/w1/");
         assertThat(before).hasSize(4);
 
-        LakeCompactor compactor = new LakeCompactor(store, new LakeKeys(""), Clock.systemUTC(), "w1");
+        LakeCompactor compactor = compactor(store, "w1");
         assertThat(compactor.compact("w1").filesMerged()).isZero();
         assertThat(LakeFiles.keys(s3, "lake", "raw/w1/")).isEqualTo(before);
         assertThat(LakeFiles.avro(s3, "lake", "raw/w1/")).allSatisfy(r -> assertThat(r.get("value"))
                 .isInstanceOf(org.apache.avro.generic.GenericRecord.class));
+    }
+
+    @Test
+    void aSetWrittenWhileTheRunListsFilesAndNeverCommittedIsNotMerged_soTheWritersRecoveryDoublesNothing() throws Exception {
+        String topic = "race";
+        writer().accept(records(topic, 0, 16)); // four committed sets
+        // the writer flushes a fifth set just as compaction lists the files, and dies before committing it
+        LakeWriter dying = writer();
+        LakeStore racing = new LakeStore(s3, "lake") {
+            private boolean raced;
+
+            @Override
+            public List<String> list(String prefix) {
+                if (!raced && prefix.startsWith("raw/" + topic + "/")) {
+                    raced = true;
+                    assertThatThrownBy(() -> dying.accept(records(topic, 16, 20, o -> "{\"n\":" + o + "}",
+                            () -> {
+                                throw new IllegalStateException("killed before the commit");
+                            }))).hasMessageContaining("killed");
+                }
+                return super.list(prefix);
+            }
+        };
+        compactor(racing, topic).compact(topic);
+
+        // the restarted writer reads again from the committed offset: its recovery removes the set and rewrites it
+        writer().accept(records(topic, 16, 20));
+        assertThat(offsets(topic)).containsExactlyInAnyOrderElementsOf(range(0, 20));
+        assertThat(COMMITTED.get(topic)).isEqualTo(20L);
+    }
+
+    @Test
+    void withoutTheCommittedOffsetsNothingIsMerged() throws Exception {
+        writer().accept(records("blind", 0, 16));
+        LakeCompactor blind = new LakeCompactor(store, new LakeKeys(""), Clock.systemUTC(), "blind", topic -> {
+            throw new IllegalStateException("Kafka is down");
+        });
+        assertThat(blind.compact("blind").filesMerged()).isZero();
+        assertThat(files("blind")).hasSize(4);
+    }
+
+    /** The lake group's committed offsets, partition 0 of each topic (what the records' commit handles commit). */
+    private static final Map<String, Long> COMMITTED = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static LakeCompactor compactor(LakeStore store, String topics) {
+        return new LakeCompactor(store, new LakeKeys(""), Clock.systemUTC(), topics,
+                topic -> COMMITTED.containsKey(topic) ? Map.of(0, COMMITTED.get(topic)) : Map.of());
     }
 
     private static List<String> files(String topic) {
@@ -213,6 +261,12 @@ class LakeCompactorTest {
     }
 
     private static List<Exchange> records(String topic, long from, long to, java.util.function.LongFunction<String> json) {
+        return records(topic, from, to, json, null);
+    }
+
+    /** Records whose commit handles commit to COMMITTED, or run {@code commit} instead when one is given. */
+    private static List<Exchange> records(String topic, long from, long to, java.util.function.LongFunction<String> json,
+            KafkaManualCommit commit) {
         List<Exchange> out = new ArrayList<>();
         for (long o = from; o < to; o++) {
             Exchange e = new DefaultExchange(context);
@@ -221,7 +275,9 @@ class LakeCompactorTest {
             e.getMessage().setHeader(KafkaConstants.OFFSET, o);
             e.getMessage().setHeader(KafkaConstants.TIMESTAMP, YESTERDAY);
             e.getMessage().setHeader(KafkaConstants.KEY, "k" + o);
-            e.getMessage().setHeader(KafkaConstants.MANUAL_COMMIT, (KafkaManualCommit) () -> { });
+            long next = o + 1;
+            e.getMessage().setHeader(KafkaConstants.MANUAL_COMMIT, commit != null ? commit
+                    : (KafkaManualCommit) () -> COMMITTED.merge(topic, next, Math::max));
             e.getMessage().setBody(json.apply(o).getBytes());
             out.add(e);
         }

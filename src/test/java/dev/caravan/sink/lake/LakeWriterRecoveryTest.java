@@ -28,7 +28,8 @@ import software.amazon.awssdk.services.s3.S3Client;
 /**
  * The crash reasoning of LakeWriter, step by step against a real S3 API: a file set written but never committed
  * (the process died before the commit) is removed by the next writer before it writes the same offsets again, cut
- * differently, so every offset is in exactly one file; a committed one is kept.
+ * differently, so every offset is in exactly one file; a committed one is kept. And its fencing: a writer that lost
+ * a partition writes and commits nothing more for it, from any thread, and starts afresh if it comes back.
  */
 class LakeWriterRecoveryTest {
 
@@ -83,6 +84,42 @@ class LakeWriterRecoveryTest {
         List<JsonNode> manifests = LakeFiles.manifests(s3, "lake", "t1");
         assertThat(manifests).extracting(m -> m.get("from").asLong() + "-" + m.get("to").asLong())
                 .containsExactlyInAnyOrder("0-4", "4-8", "8-13", "13-15");
+    }
+
+    @Test
+    void aWriterThatLostItsPartitionNeverWritesOrCommitsForItAgain() throws Exception {
+        LakeStore store = new LakeStore(s3, "lake");
+        List<Long> committed = new ArrayList<>();
+        java.util.Set<String> ownedByA = new java.util.HashSet<>(java.util.Set.of("t4-0"));
+        LakeWriter a = writer(store, 4).fencedBy((topic, partition) -> ownedByA.contains(topic + "-" + partition));
+        a.accept(records("t4", 0, 6, committed)); // [0,4) written and committed, [4,6) open
+        assertThat(committed).containsExactly(3L);
+
+        // a rebalance moves the partition to B: A's open set is dropped, and its timer writes nothing for it
+        ownedByA.clear();
+        a.revoked(java.util.List.of(new org.apache.kafka.common.TopicPartition("t4", 0)));
+        CLOCK.advance(Duration.ofMillis(60));
+        assertThat(a.flushExpired()).isZero();
+        a.accept(records("t4", 4, 6, committed)); // a stale batch, delivered after the revocation: ignored
+        LakeWriter b = writer(store, 4);
+        b.accept(records("t4", 4, 9, committed)); // B reads from the committed offset
+        assertThat(committed).containsExactly(3L, 7L);
+        // an expelled A (no revocation heard, ownership lost by the poll timeout): nothing is written either
+        a.accept(records("t4", 7, 9, committed));
+        CLOCK.advance(Duration.ofMillis(60));
+        assertThat(a.flushExpired()).isZero();
+        b.flushExpired();
+        b.accept(List.of());
+        assertThat(committed).containsExactly(3L, 7L, 8L);
+
+        // the partition comes back to A: it starts from the committed offset, with nothing left from before
+        ownedByA.add("t4-0");
+        a.accept(records("t4", 9, 13, committed));
+        assertThat(committed).containsExactly(3L, 7L, 8L, 12L);
+        assertThat(LakeFiles.lines(s3, "lake", "raw/t4/")).extracting(l -> l.get("offset").asLong())
+                .containsExactlyInAnyOrder(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L, 11L, 12L);
+        assertThat(LakeFiles.manifests(s3, "lake", "t4")).extracting(m -> m.get("from").asLong() + "-" + m.get("to").asLong())
+                .containsExactlyInAnyOrder("0-4", "4-8", "8-9", "9-13");
     }
 
     @Test
