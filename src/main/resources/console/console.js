@@ -29,17 +29,24 @@
   function when(iso) { return iso ? new Date(iso).toLocaleString() : ''; }
   function num(n) { return { text: n === null || n === undefined ? '' : Number(n).toLocaleString(), attrs: { 'class': 'num' } }; }
 
+  // every call carries the admin key typed in (kept for this tab only); a 401 asks for it
+  function headers() {
+    var h = { 'Accept': 'application/json' };
+    if (keyInput.value) { h['X-API-Key'] = keyInput.value; }
+    return h;
+  }
+  function answer(r) {
+    if (r.status === 401 || r.status === 403) {
+      banner(r.status === 401 ? 'This Caravan needs an admin key: type it in the API key field.'
+        : 'The key typed in is not an admin key.');
+    }
+    return r.json().then(function (body) { return { status: r.status, body: body }; });
+  }
   function get(path) {
-    return fetch(path, { headers: { 'Accept': 'application/json' } }).then(function (r) {
-      return r.json().then(function (body) { return { status: r.status, body: body }; });
-    });
+    return fetch(path, { headers: headers() }).then(answer);
   }
   function post(path) {
-    var headers = { 'Accept': 'application/json' };
-    if (keyInput.value) { headers['X-API-Key'] = keyInput.value; }
-    return fetch(path, { method: 'POST', headers: headers }).then(function (r) {
-      return r.json().then(function (body) { return { status: r.status, body: body }; });
-    });
+    return fetch(path, { method: 'POST', headers: headers() }).then(answer);
   }
   function banner(text) {
     var b = document.getElementById('banner');

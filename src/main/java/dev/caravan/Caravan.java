@@ -9,7 +9,7 @@ import dev.caravan.config.RoutesSetup;
 import dev.caravan.config.StartupBanner;
 import dev.caravan.config.StartupFailure;
 import dev.caravan.emulate.PostingEmulator;
-import dev.caravan.ingest.HttpProblems;
+import dev.caravan.api.HttpProblems;
 import org.apache.camel.main.Main;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,6 +59,8 @@ public final class Caravan {
         main.addMainListener(new HttpServerSetup());
         main.addMainListener(routes);
         main.addMainListener(new HttpProblems());
+        // the HTTP server's one gate: keys per endpoint, cross-site refusal (installed before the server starts)
+        main.addMainListener(new dev.caravan.api.ApiAccess());
         main.addMainListener(new StartupBanner(routes));
         return main;
     }

@@ -47,7 +47,7 @@ class JarIT {
                 "CARAVAN_EMBEDDED_KAFKA_PORT", "0", "CARAVAN_EMBEDDED_MONGO_PORT", "0", "CARAVAN_EMBEDDED_S3_PORT", "0"),
                 "-Dcaravan.data-dir=" + workDir.resolve("state")).awaitReady();
 
-        assertThat(app.stdout()).contains("HTTP     http://localhost:" + port + "/", "(embedded)", "packaged in the jar",
+        assertThat(app.stdout()).contains("HTTP     http://127.0.0.1:" + port + "/", "(embedded)", "packaged in the jar",
                 workDir.resolve("state").toString(), "bucket from-working-dir region us-east-1");
         HttpClient http = HttpClient.newHttpClient();
         HttpResponse<String> ready = await().atMost(Duration.ofSeconds(60)).until(
@@ -94,7 +94,7 @@ class JarIT {
             assertThat(app.waitFor(Duration.ofSeconds(90))).isTrue();
             assertThat(app.process().exitValue()).isEqualTo(2);
             app.awaitOutputClosed();
-            assertThat(app.stderrLines()).containsExactly("caravan: port " + taken.getLocalPort() + " on 0.0.0.0 is"
+            assertThat(app.stderrLines()).containsExactly("caravan: port " + taken.getLocalPort() + " on 127.0.0.1 is"
                     + " already in use (caravan.http.port); stop what holds it, or set CARAVAN_HTTP_PORT to another"
                     + " port, or 0 for any free port");
             assertThat(app.stdout()).doesNotContain("\tat ", "Exception");

@@ -12,7 +12,6 @@ import dev.caravan.embedded.EmbeddedServices;
 import dev.caravan.health.KafkaHealthCheck;
 import dev.caravan.health.MongoHealthCheck;
 import dev.caravan.health.S3HealthCheck;
-import dev.caravan.ingest.ApiKeys;
 import dev.caravan.ingest.IdempotencyKeys;
 import dev.caravan.ingest.JsonObjectCheck;
 import dev.caravan.ingest.OpenApiDocument;
@@ -22,7 +21,7 @@ import dev.caravan.ingest.RestProxyV2;
 import dev.caravan.ingest.StreamIngest;
 import dev.caravan.ingest.StreamDefinition;
 import dev.caravan.ingest.Streams;
-import dev.caravan.ingest.ProblemResponse;
+import dev.caravan.api.ProblemResponse;
 import dev.caravan.ingest.Receipt;
 import dev.caravan.clean.BookCleaner;
 import dev.caravan.clean.GeoCleaner;
@@ -96,6 +95,13 @@ public final class CaravanConfiguration implements CamelConfiguration {
         PropertiesComponent pc = context.getPropertiesComponent();
         pc.addOverrideProperty(Settings.ACTIVE_KAFKA_BROKERS, c.kafkaBrokers());
         pc.addOverrideProperty(Settings.ACTIVE_MONGODB_URI, c.mongoUri());
+        // every Kafka client, Camel's and Caravan's own, takes the same settings (security among them)
+        dev.caravan.kafka.KafkaClientConfig kafka = dev.caravan.kafka.KafkaClientConfig.load(pc, c.kafkaBrokers(),
+                System.getenv());
+        registry.bind("kafkaClientConfig", kafka);
+        // refused credentials or certificates stop the start with one line, instead of a reconnect loop
+        dev.caravan.kafka.KafkaProbe.check(kafka,
+                Duration.ofMillis(settings.getInt("caravan.health.timeout-ms", 5_000)));
 
         MongoClient mongo = MongoClients.create(MongoClientSettings.builder()
                 .applyConnectionString(new ConnectionString(c.mongoUri()))
@@ -110,15 +116,16 @@ public final class CaravanConfiguration implements CamelConfiguration {
                 LOG.info("Created S3 bucket {}", c.s3Bucket());
             }
         } catch (Exception e) {
-            // not fatal: readiness stays DOWN and the health check creates it once S3 answers
+            // not fatal: readiness stays DOWN, and the bucket is created in the background once S3 answers
             LOG.warn("S3 bucket {} could not be checked yet ({}); readiness stays DOWN until it can", c.s3Bucket(),
                     RouteFileReloader.oneLine(e).replaceAll("(.{0,200}).*", "$1"));
+            bucket.ensureLater(LOG);
         }
 
         // every Camel Kafka consumer knows which partitions it owns; sinks with state listen for revocations
         dev.caravan.sink.Ownership ownership = new dev.caravan.sink.Ownership();
         registry.bind("ownership", ownership);
-        registry.bind("caravanKafkaClients", new dev.caravan.kafka.CaravanKafkaClients(ownership));
+        registry.bind("caravanKafkaClients", new dev.caravan.kafka.CaravanKafkaClients(ownership, kafka));
         dev.caravan.sink.SinkProgress sinkProgress = new dev.caravan.sink.SinkProgress(
                 Duration.ofMillis(settings.getInt("caravan.sink.stall-limit-ms", 120_000)));
         registry.bind("sinkProgress", sinkProgress);
@@ -126,6 +133,13 @@ public final class CaravanConfiguration implements CamelConfiguration {
                 Duration.ofMillis(settings.getInt("caravan.sink.retry-initial-ms", 500)),
                 Duration.ofMillis(settings.getInt("caravan.sink.retry-max-ms", 30_000))));
         registry.bind("sinkProgressCheck", new dev.caravan.health.SinkProgressCheck(sinkProgress));
+
+        registry.bind("jsonAnswer", new dev.caravan.api.JsonAnswer());
+        dev.caravan.ops.Operations operations = new dev.caravan.ops.Operations(context,
+                settings.getInt("caravan.ops.concurrency", 2),
+                Duration.ofMillis(settings.getInt("caravan.ops.wait-ms", 10_000)));
+        registry.bind("operations", operations);
+        context.addService(new ClosingService(operations), true, false);
 
         registry.bind("connections", c);
         registry.bind("mongoClient", mongo);
@@ -136,12 +150,10 @@ public final class CaravanConfiguration implements CamelConfiguration {
         registry.bind("problemResponse", new ProblemResponse());
         registry.bind("receipt", new Receipt());
 
-        ApiKeys apiKeys = new ApiKeys(settings.get("caravan.ingest.api-keys", ""));
-        registry.bind("apiKeys", apiKeys);
         Streams streams = Streams.load(context);
         registry.bind("streams", streams);
         // how records travel: JSON or Avro per stream, schema ids from a registry (remote, or a Kafka topic)
-        SchemaRegistry schemaRegistry = schemaRegistry(settings, c);
+        SchemaRegistry schemaRegistry = schemaRegistry(settings, kafka);
         context.addService(new ClosingService(schemaRegistry), true, false);
         registry.bind("schemaRegistry", schemaRegistry);
         StreamFormats formats = StreamFormats.load(context, schemaRegistry);
@@ -158,7 +170,7 @@ public final class CaravanConfiguration implements CamelConfiguration {
                 Duration.ofSeconds(settings.getInt("caravan.ingest.idempotency-window-seconds", 86_400)),
                 Duration.ofMillis(2L * settings.getInt("caravan.ingest.timeout-ms", 10_000) + 5_000),
                 java.time.Clock.systemUTC()));
-        KafkaPublisher publisher = new KafkaPublisher(c.kafkaBrokers(),
+        KafkaPublisher publisher = new KafkaPublisher(kafka,
                 Duration.ofMillis(settings.getInt("caravan.ingest.timeout-ms", 10_000)),
                 settings.getInt("caravan.ingest.transactional-producers", 4),
                 settings.get("caravan.ingest.transactional-id-prefix", "caravan-ingest-" + hostName() + "-"
@@ -167,7 +179,7 @@ public final class CaravanConfiguration implements CamelConfiguration {
                 settings.getInt("caravan.ingest.retry-after-seconds", 5));
         registry.bind("kafkaPublisher", publisher);
         // stream topics exist before the first record, so no request pays for their creation
-        Topics.ensure(c.kafkaBrokers(), streams.all().stream().map(StreamDefinition::topic).toList(),
+        Topics.ensure(kafka, streams.all().stream().map(StreamDefinition::topic).toList(),
                 Duration.ofMillis(settings.getInt("caravan.ingest.timeout-ms", 10_000)));
         registerAvroSchemas(formats);
 
@@ -188,12 +200,12 @@ public final class CaravanConfiguration implements CamelConfiguration {
         registry.bind("sinkFailure", new SinkFailure());
         dev.caravan.sink.mongo.CollectionWrites collectionWrites = new dev.caravan.sink.mongo.CollectionWrites();
         registry.bind("mongoBulkWriter", new MongoBulkWriter(mongo, c.mongoDatabase(), collectionWrites));
-        DeadLetters deadLetters = new DeadLetters(c.kafkaBrokers(), settings.get("caravan.dlq.suffix", ".dlq"),
+        DeadLetters deadLetters = new DeadLetters(kafka, settings.get("caravan.dlq.suffix", ".dlq"),
                 Duration.ofMillis(settings.getInt("caravan.ingest.timeout-ms", 10_000)))
                 .countingIn(new dev.caravan.config.Meters(context));
         registry.bind("deadLetters", deadLetters);
         registry.bind("commitBatch", new CommitBatch());
-        registry.bind("redrive", new Redrive(c.kafkaBrokers(), settings.get("caravan.dlq.suffix", ".dlq"),
+        registry.bind("redrive", new Redrive(kafka, settings.get("caravan.dlq.suffix", ".dlq"),
                 settings.get("caravan.dlq.redrive-group", "caravan-redrive"),
                 Duration.ofMillis(settings.getInt("caravan.ingest.timeout-ms", 10_000))));
 
@@ -215,7 +227,7 @@ public final class CaravanConfiguration implements CamelConfiguration {
                         "reason", reason));
         ownership.listen(lakeGroup, lakeWriter);
         registry.bind("lakeWriter", lakeWriter);
-        LakeReconcile reconcile = new LakeReconcile(lakeStore, lakeKeys, c.kafkaBrokers(), lakeGroup,
+        LakeReconcile reconcile = new LakeReconcile(lakeStore, lakeKeys, kafka, lakeGroup,
                 Duration.ofMillis(settings.getInt("caravan.health.timeout-ms", 5_000)));
         registry.bind("lakeReconcile", reconcile);
         registry.bind("lakeCompactor", new dev.caravan.sink.lake.LakeCompactor(lakeStore, lakeKeys,
@@ -244,7 +256,7 @@ public final class CaravanConfiguration implements CamelConfiguration {
         polled.put(settings.get("caravan.topics.bestsellers", "nyt.bestsellers"), "nyt");
         polled.put(settings.get("caravan.topics.randomusers", "randomuser.users"), "randomuser");
         polled.put(settings.get("caravan.topics.matches", "football.matches"), "football");
-        dev.caravan.console.Overview overview = new dev.caravan.console.Overview(c.kafkaBrokers(), streams, polled,
+        dev.caravan.console.Overview overview = new dev.caravan.console.Overview(kafka, streams, polled,
                 java.util.List.of(
                         new dev.caravan.console.Overview.Sink("MongoDB", settings.get("caravan.mongo.group", "caravan-mongo"),
                                 "streams-to-mongo",
@@ -273,7 +285,7 @@ public final class CaravanConfiguration implements CamelConfiguration {
                                 CaravanConfiguration.class.getPackage().getImplementationVersion(), "dev"),
                         Duration.ofMillis(settings.getInt("caravan.ingest.timeout-ms", 10_000)),
                         settings.getInt("caravan.poll.max-response-bytes", 16 << 20)),
-                c.kafkaBrokers(), java.time.Clock.systemUTC());
+                kafka, java.time.Clock.systemUTC());
         registry.bind("pollers", pollers);
         registry.bind("recordAsIs", new RecordAsIs());
         registry.bind("nytBestsellerEntries", new NytBestsellerEntries());
@@ -282,7 +294,7 @@ public final class CaravanConfiguration implements CamelConfiguration {
         context.addStartupListener((ctx, alreadyStarted) -> pollers.announce());
 
         int healthTimeout = settings.getInt("caravan.health.timeout-ms", 5_000);
-        KafkaHealthCheck kafkaHealth = new KafkaHealthCheck(c.kafkaBrokers(), healthTimeout);
+        KafkaHealthCheck kafkaHealth = new KafkaHealthCheck(kafka, healthTimeout);
         registry.bind("kafkaHealthCheck", kafkaHealth);
         registry.bind("mongoHealthCheck", new MongoHealthCheck(mongo, c.mongoDatabase()));
         registry.bind("s3HealthCheck", new S3HealthCheck(bucket));
@@ -291,7 +303,7 @@ public final class CaravanConfiguration implements CamelConfiguration {
     }
 
     /** The registry at caravan.schema.registry.url when one is set, else the embedded one in a Kafka topic. */
-    private static SchemaRegistry schemaRegistry(Settings settings, Connections c) {
+    private static SchemaRegistry schemaRegistry(Settings settings, dev.caravan.kafka.KafkaClientConfig kafka) {
         Compatibility global = compatibility(settings);
         Duration timeout = Duration.ofMillis(settings.getInt("caravan.schema.registry.timeout-ms", 10_000));
         String url = settings.get("caravan.schema.registry.url", "").trim();
@@ -304,7 +316,7 @@ public final class CaravanConfiguration implements CamelConfiguration {
                 throw new StartupFailure("caravan.schema.registry.url (SCHEMA_REGISTRY_URL): " + e.getMessage());
             }
         }
-        return new KafkaTopicRegistry(c.kafkaBrokers(), settings.get("caravan.schema.registry.topic", "_caravan_schemas"),
+        return new KafkaTopicRegistry(kafka, settings.get("caravan.schema.registry.topic", "_caravan_schemas"),
                 timeout, subject -> {
                     String own = settings.get("caravan.schema.compatibility." + subject, "").trim();
                     try {

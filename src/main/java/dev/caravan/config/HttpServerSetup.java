@@ -1,5 +1,6 @@
 package dev.caravan.config;
 
+import dev.caravan.api.ApiKeys;
 import dev.caravan.embedded.Ports;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.MainListenerSupport;
@@ -13,12 +14,35 @@ public final class HttpServerSetup extends MainListenerSupport {
     @Override
     public void beforeConfigure(BaseMainSupport main) {
         Settings settings = new Settings(main.getCamelContext());
-        String host = settings.get("caravan.http.host", "0.0.0.0");
+        String host = host(settings);
         int port = Ports.claim(host, settings.getInt("caravan.http.port", 8080), "caravan.http.port");
         main.configure().httpServer().setHost(host);
         main.configure().httpServer().setPort(port);
         main.configure().httpManagementServer().setHost(host);
         main.configure().httpManagementServer().setPort(port);
         main.getCamelContext().getPropertiesComponent().addOverrideProperty(Settings.ACTIVE_HTTP_PORT, String.valueOf(port));
+        main.getCamelContext().getPropertiesComponent().addOverrideProperty(Settings.ACTIVE_HTTP_HOST, host);
+    }
+
+    /**
+     * Where the server listens. Without any API key everything is open, so only this machine may reach it
+     * (127.0.0.1); with keys, every interface. Any other interface without keys is refused unless the operator says
+     * so with caravan.http.allow-anonymous=true.
+     */
+    static String host(Settings settings) {
+        boolean keys = !new ApiKeys(settings.get("caravan.ingest.api-keys", ""), "caravan.ingest.api-keys").isOpen()
+                || !new ApiKeys(settings.get("caravan.admin.api-keys", ""), "caravan.admin.api-keys").isOpen()
+                || !new ApiKeys(settings.get("caravan.observe.api-keys", ""), "caravan.observe.api-keys").isOpen();
+        String host = settings.get("caravan.http.host", keys ? "0.0.0.0" : "127.0.0.1");
+        if (!keys && !loopback(host) && !settings.getBoolean("caravan.http.allow-anonymous", false)) {
+            throw new StartupFailure("caravan.http.host is " + host + " but no API key is set, so anyone who can reach"
+                    + " it could read and change the data: set CARAVAN_ADMIN_API_KEYS (and CARAVAN_INGEST_API_KEYS),"
+                    + " or CARAVAN_HTTP_ALLOW_ANONYMOUS=true to serve it open");
+        }
+        return host;
+    }
+
+    static boolean loopback(String host) {
+        return host.equals("localhost") || host.startsWith("127.") || host.equals("::1") || host.equals("[::1]");
     }
 }

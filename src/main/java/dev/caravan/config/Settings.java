@@ -14,6 +14,7 @@ public final class Settings {
 
     /** Keys Caravan sets at start-up to the values actually in use (ports chosen, embedded or external addresses). */
     public static final String ACTIVE_HTTP_PORT = "caravan.active.http-port";
+    public static final String ACTIVE_HTTP_HOST = "caravan.active.http-host";
     public static final String ACTIVE_KAFKA_BROKERS = "caravan.active.kafka-brokers";
     public static final String ACTIVE_MONGODB_URI = "caravan.active.mongodb-uri";
 

@@ -1,6 +1,5 @@
 package dev.caravan.config;
 
-import dev.caravan.ingest.ApiKeys;
 import dev.caravan.ingest.Streams;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.MainListenerSupport;
@@ -25,17 +24,24 @@ public final class StartupBanner extends MainListenerSupport {
         if (c == null) {
             return;
         }
-        ApiKeys keys = main.getCamelContext().getRegistry().lookupByNameAndType("apiKeys", ApiKeys.class);
+        dev.caravan.api.ApiAccess access = main.getCamelContext().getRegistry().lookupByNameAndType("apiAccess",
+                dev.caravan.api.ApiAccess.class);
         Streams streams = main.getCamelContext().getRegistry().lookupByNameAndType("streams", Streams.class);
         String ingest = (streams == null ? "" : "streams " + String.join(", ", streams.all().stream()
                 .map(s -> s.name() + " -> " + s.topic()).toList()) + "; ")
-                + (keys == null || keys.isOpen() ? "OPEN: no API key required (set CARAVAN_INGEST_API_KEYS)"
-                        : keys.count() + " API key(s) required");
-        LOG.info(render(c, httpBase(settings), routes.description(), settings.dataDir().toString()) + "\n  Ingest   " + ingest);
+                + (access == null || !access.keysRequired() ? "no API key required" : access.ingestKeys().count()
+                        + " ingest key(s)");
+        String keys = access == null || !access.keysRequired()
+                ? "OPEN to this machine only (" + settings.get(Settings.ACTIVE_HTTP_HOST, "127.0.0.1") + "): set "
+                        + "CARAVAN_ADMIN_API_KEYS and CARAVAN_INGEST_API_KEYS to serve other hosts"
+                : access.adminKeys().count() + " admin key(s), " + access.ingestKeys().count() + " ingest key(s); "
+                        + "every endpoint but health probes, the OpenAPI document and the console page needs one";
+        LOG.info(render(c, httpBase(settings), routes.description(), settings.dataDir().toString()) + "\n  Ingest   "
+                + ingest + "\n  Access   " + keys);
     }
 
     static String httpBase(Settings settings) {
-        String host = settings.get("caravan.http.host", "0.0.0.0");
+        String host = settings.get(Settings.ACTIVE_HTTP_HOST, "127.0.0.1");
         String shown = host.equals("0.0.0.0") || host.equals("::") ? "localhost" : host;
         return "http://" + shown + ":" + settings.get(Settings.ACTIVE_HTTP_PORT, "?");
     }

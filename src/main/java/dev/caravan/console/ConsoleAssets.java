@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.Map;
 
-import dev.caravan.ingest.ProblemException;
+import dev.caravan.api.ProblemException;
 import org.apache.camel.Exchange;
 
 /**

@@ -39,7 +39,7 @@ public final class Overview implements AutoCloseable {
     public record Sink(String name, String group, String routeId, List<String> topics) {
     }
 
-    private final String brokers;
+    private final dev.caravan.kafka.KafkaClientConfig kafka;
     private final Streams streams;
     private volatile dev.caravan.schema.StreamFormats formats;
     private final Map<String, String> polledTopics;
@@ -50,17 +50,17 @@ public final class Overview implements AutoCloseable {
     private final Duration timeout;
     private final dev.caravan.kafka.LazyAdmin admin;
 
-    public Overview(String brokers, Streams streams, Map<String, String> polledTopics, List<Sink> sinks,
+    public Overview(dev.caravan.kafka.KafkaClientConfig kafka, Streams streams, Map<String, String> polledTopics, List<Sink> sinks,
             String dlqSuffix, LakeWriter lake, dev.caravan.sink.SinkProgress progress, Duration timeout) {
         this.progress = progress;
-        this.brokers = brokers;
+        this.kafka = kafka;
         this.streams = streams;
         this.polledTopics = polledTopics;
         this.sinks = sinks;
         this.dlqSuffix = dlqSuffix;
         this.lake = lake;
         this.timeout = timeout;
-        this.admin = new dev.caravan.kafka.LazyAdmin(brokers, timeout);
+        this.admin = new dev.caravan.kafka.LazyAdmin(kafka, timeout);
     }
 
     /** The wire format of each topic, shown beside its source. */
@@ -69,7 +69,27 @@ public final class Overview implements AutoCloseable {
         return this;
     }
 
+    private volatile Map<String, Object> cached;
+    private volatile long cachedAt;
+
+    /** The overview, reused for two seconds: every open console asks every three, and each asks Kafka a lot. */
     public Map<String, Object> overview() throws Exception {
+        Map<String, Object> last = cached;
+        if (last != null && System.nanoTime() - cachedAt < 2_000_000_000L) {
+            return last;
+        }
+        synchronized (this) {
+            if (cached != null && System.nanoTime() - cachedAt < 2_000_000_000L) {
+                return cached;
+            }
+            Map<String, Object> fresh = compute();
+            cached = fresh;
+            cachedAt = System.nanoTime();
+            return fresh;
+        }
+    }
+
+    private Map<String, Object> compute() throws Exception {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("at", Instant.now().toString());
         Set<String> existing = admin().listTopics().names().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -189,11 +209,9 @@ public final class Overview implements AutoCloseable {
         if (withRecords.isEmpty()) {
             return out;
         }
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        Properties p = kafka.consumer(Map.of(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class));
         ConsumerRecord<byte[], byte[]> newest = null;
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p)) {
             consumer.assign(withRecords);

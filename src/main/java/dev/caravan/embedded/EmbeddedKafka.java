@@ -26,12 +26,29 @@ public final class EmbeddedKafka implements AutoCloseable {
     private final int port;
     private final int partitions;
     private KafkaRaftServer server;
+    private final java.util.Map<String, Integer> extraListeners = new java.util.LinkedHashMap<>();
+    private final Properties extraSettings = new Properties();
 
     public EmbeddedKafka(Path logDir, String host, int port, int partitions) {
         this.logDir = logDir;
         this.host = host;
         this.port = port;
         this.partitions = partitions;
+    }
+
+    /**
+     * One more listener, named for its security protocol (SASL_SSL, SSL), with the broker settings it needs; the
+     * PLAINTEXT listener stays for the broker itself (tests run a secured broker this way).
+     */
+    public EmbeddedKafka withListener(String protocol, int listenerPort, java.util.Map<String, String> settings) {
+        extraListeners.put(protocol, listenerPort);
+        extraSettings.putAll(settings);
+        return this;
+    }
+
+    /** The address of an extra listener. */
+    public String bootstrapServers(String protocol) {
+        return host + ":" + extraListeners.get(protocol);
     }
 
     public void start() throws Exception {
@@ -42,10 +59,18 @@ public final class EmbeddedKafka implements AutoCloseable {
         props.put("process.roles", "broker,controller");
         props.put("node.id", "1");
         props.put("controller.quorum.voters", "1@" + host + ":" + controllerPort);
-        props.put("listeners", "PLAINTEXT://" + host + ":" + port + "," + CONTROLLER + "://" + host + ":" + controllerPort);
-        props.put("advertised.listeners", "PLAINTEXT://" + host + ":" + port);
+        StringBuilder listeners = new StringBuilder("PLAINTEXT://" + host + ":" + port);
+        StringBuilder advertised = new StringBuilder(listeners);
+        StringBuilder protocols = new StringBuilder("PLAINTEXT:PLAINTEXT," + CONTROLLER + ":PLAINTEXT");
+        extraListeners.forEach((protocol, p) -> {
+            listeners.append(',').append(protocol).append("://").append(host).append(':').append(p);
+            advertised.append(',').append(protocol).append("://").append(host).append(':').append(p);
+            protocols.append(',').append(protocol).append(':').append(protocol);
+        });
+        props.put("listeners", listeners + "," + CONTROLLER + "://" + host + ":" + controllerPort);
+        props.put("advertised.listeners", advertised.toString());
         props.put("controller.listener.names", CONTROLLER);
-        props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT," + CONTROLLER + ":PLAINTEXT");
+        props.put("listener.security.protocol.map", protocols.toString());
         props.put("inter.broker.listener.name", "PLAINTEXT");
         props.put("log.dirs", logDir.toAbsolutePath().toString());
         props.put("num.partitions", String.valueOf(partitions));
@@ -59,6 +84,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         props.put("share.coordinator.state.topic.replication.factor", "1");
         props.put("group.initial.rebalance.delay.ms", "0");
         props.put("log.cleaner.dedupe.buffer.size", String.valueOf(8 * 1024 * 1024));
+        props.putAll(extraSettings);
         KafkaConfig config = new KafkaConfig(props, false);
 
         if (!Files.exists(logDir.resolve("meta.properties"))) {

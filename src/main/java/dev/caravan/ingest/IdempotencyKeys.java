@@ -1,5 +1,7 @@
 package dev.caravan.ingest;
 
+import dev.caravan.api.ProblemException;
+
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

@@ -1,5 +1,7 @@
 package dev.caravan.ingest;
 
+import dev.caravan.api.ProblemException;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,5 +1,7 @@
 package dev.caravan.ingest;
 
+import dev.caravan.api.Problem;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
@@ -42,6 +44,13 @@ public final class OpenApiDocument {
         OpenAPI generated = new RestOpenApiReader().read(context, rests, config, context.getName(), context.getClassResolver());
         ObjectNode doc = (ObjectNode) JSON.readTree(RestOpenApiSupport.getJsonFromOpenAPIAsString(generated, config));
 
+        // the keys the operations' security declarations name (routes/*: security: [{key: ingest}])
+        ObjectNode schemes = doc.with("components").with("securitySchemes");
+        schemes.putObject("ingest").put("type", "apiKey").put("in", "header").put("name", "X-API-Key")
+                .put("description", "an ingest or an admin key (caravan.ingest.api-keys, caravan.admin.api-keys); "
+                        + "also as Authorization: Bearer KEY");
+        schemes.putObject("admin").put("type", "apiKey").put("in", "header").put("name", "X-API-Key")
+                .put("description", "an admin key (caravan.admin.api-keys); also as Authorization: Bearer KEY");
         ObjectNode info = doc.putObject("info");
         info.put("title", "Caravan ingest API");
         info.put("version", "1");

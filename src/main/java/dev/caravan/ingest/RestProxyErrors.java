@@ -1,5 +1,7 @@
 package dev.caravan.ingest;
 
+import dev.caravan.api.ProblemException;
+
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -1,5 +1,7 @@
 package dev.caravan.ingest;
 
+import dev.caravan.api.ProblemException;
+
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;

@@ -1,5 +1,7 @@
 package dev.caravan.ingest;
 
+import dev.caravan.api.ProblemException;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Collection;

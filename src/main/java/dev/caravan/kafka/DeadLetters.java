@@ -35,23 +35,21 @@ public final class DeadLetters implements AutoCloseable {
     private final Producer<byte[], byte[]> producer;
     private final String suffix;
     private final Duration timeout;
-    private final String brokers;
+    private final KafkaClientConfig kafka;
     private final Set<String> knownTopics = ConcurrentHashMap.newKeySet();
     private volatile dev.caravan.config.Meters meters;
 
-    public DeadLetters(String brokers, String suffix, Duration timeout) {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        p.put(ProducerConfig.CLIENT_ID_CONFIG, "caravan-dead-letters");
-        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) timeout.toMillis());
-        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-        this.producer = new KafkaProducer<>(p);
+    public DeadLetters(KafkaClientConfig kafka, String suffix, Duration timeout) {
+        this.producer = new KafkaProducer<>(kafka.producer(Map.of(
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+                ProducerConfig.CLIENT_ID_CONFIG, "caravan-dead-letters",
+                ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) timeout.toMillis(),
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class)));
         this.suffix = suffix;
         this.timeout = timeout;
-        this.brokers = brokers;
+        this.kafka = kafka;
     }
 
     /** Counts each dead letter in caravan_sink_dead_letters_total{topic,stage}. */
@@ -62,7 +60,7 @@ public final class DeadLetters implements AutoCloseable {
 
     /** Creates a dead-letter topic the first time it is needed (see {@link Topics}). */
     private void ensureTopic(String topic) {
-        if (!knownTopics.contains(topic) && Topics.ensure(brokers, List.of(topic), timeout)) {
+        if (!knownTopics.contains(topic) && Topics.ensure(kafka, List.of(topic), timeout)) {
             // the producer learns the new partitions' leaders before its first send: a send racing the topic's
             // creation was seen retried into OutOfOrderSequence errors for its whole delivery timeout
             producer.partitionsFor(topic);

@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import dev.caravan.ingest.IngestBatch;
-import dev.caravan.ingest.ProblemException;
+import dev.caravan.api.ProblemException;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -35,6 +35,7 @@ public final class KafkaPublisher implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(KafkaPublisher.class);
 
+    private final KafkaClientConfig kafka;
     private final Map<String, Object> baseConfig;
     private final Duration timeout;
     private final int retryAfterSeconds;
@@ -42,14 +43,14 @@ public final class KafkaPublisher implements AutoCloseable {
     private final BlockingQueue<Slot> pool;
     private volatile Producer<String, byte[]> single;
 
-    public KafkaPublisher(String brokers, Duration timeout, int poolSize, String transactionalIdPrefix,
+    public KafkaPublisher(KafkaClientConfig kafka, Duration timeout, int poolSize, String transactionalIdPrefix,
             int transactionTimeoutMs, int retryAfterSeconds) {
         this.timeout = timeout;
         this.retryAfterSeconds = retryAfterSeconds;
         this.transactionalIdPrefix = transactionalIdPrefix;
         long t = timeout.toMillis();
+        this.kafka = kafka;
         this.baseConfig = Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers,
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
                 ProducerConfig.LINGER_MS_CONFIG, 2,
@@ -141,9 +142,9 @@ public final class KafkaPublisher implements AutoCloseable {
         if (p == null) {
             synchronized (this) {
                 if (single == null) {
-                    Properties props = new Properties();
-                    props.putAll(baseConfig);
-                    props.put(ProducerConfig.CLIENT_ID_CONFIG, transactionalIdPrefix + "-single");
+                    Map<String, Object> own = new java.util.HashMap<>(baseConfig);
+                    own.put(ProducerConfig.CLIENT_ID_CONFIG, transactionalIdPrefix + "-single");
+                    Properties props = kafka.producer(own);
                     single = new KafkaProducer<>(props);
                 }
                 p = single;
@@ -174,10 +175,10 @@ public final class KafkaPublisher implements AutoCloseable {
 
         Producer<String, byte[]> producer() {
             if (producer == null) {
-                Properties props = new Properties();
-                props.putAll(baseConfig);
-                props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
-                props.put(ProducerConfig.CLIENT_ID_CONFIG, transactionalId);
+                Map<String, Object> own = new java.util.HashMap<>(baseConfig);
+                own.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
+                own.put(ProducerConfig.CLIENT_ID_CONFIG, transactionalId);
+                Properties props = kafka.producer(own);
                 Producer<String, byte[]> p = new KafkaProducer<>(props);
                 try {
                     // also aborts whatever a previous process with this id left open

@@ -9,12 +9,12 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 /** One Kafka admin client created on first use, with one timeout for its requests; closed with its owner. */
 public final class LazyAdmin implements AutoCloseable {
 
-    private final String brokers;
+    private final KafkaClientConfig kafka;
     private final Duration timeout;
     private volatile Admin admin;
 
-    public LazyAdmin(String brokers, Duration timeout) {
-        this.brokers = brokers;
+    public LazyAdmin(KafkaClientConfig kafka, Duration timeout) {
+        this.kafka = kafka;
         this.timeout = timeout;
     }
 
@@ -22,7 +22,7 @@ public final class LazyAdmin implements AutoCloseable {
         if (admin == null) {
             synchronized (this) {
                 if (admin == null) {
-                    admin = Admin.create(config(brokers, timeout, "caravan-admin"));
+                    admin = Admin.create(config(kafka, timeout, "caravan-admin"));
                 }
             }
         }
@@ -30,14 +30,12 @@ public final class LazyAdmin implements AutoCloseable {
     }
 
     /** Settings of every admin client Caravan makes: each of its calls ends within the timeout. */
-    public static Properties config(String brokers, Duration timeout, String clientId) {
-        Properties p = new Properties();
-        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
+    public static Properties config(KafkaClientConfig kafka, Duration timeout, String clientId) {
         // the admin client refuses a request timeout above its default API timeout: set both
-        p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
-        p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
-        p.put(AdminClientConfig.CLIENT_ID_CONFIG, clientId);
-        return p;
+        return kafka.admin(java.util.Map.of(
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) timeout.toMillis(),
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis(),
+                AdminClientConfig.CLIENT_ID_CONFIG, clientId));
     }
 
     @Override

@@ -27,9 +27,9 @@ public final class Topics {
     }
 
     /** Returns true when every topic exists afterwards; failures are logged, not thrown. */
-    public static boolean ensure(String brokers, Collection<String> names, Duration timeout) {
+    public static boolean ensure(KafkaClientConfig kafka, Collection<String> names, Duration timeout) {
         boolean all = true;
-        try (Admin admin = Admin.create(LazyAdmin.config(brokers, timeout, "caravan-topics"))) {
+        try (Admin admin = Admin.create(LazyAdmin.config(kafka, timeout, "caravan-topics"))) {
             List<NewTopic> topics = names.stream().map(n -> new NewTopic(n, Optional.empty(), Optional.empty())).toList();
             var results = admin.createTopics(topics).values();
             for (var e : results.entrySet()) {

@@ -19,7 +19,7 @@ import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.ReplaceOptions;
-import dev.caravan.ingest.ProblemException;
+import dev.caravan.api.ProblemException;
 import dev.caravan.sink.mongo.CollectionWrites;
 import dev.caravan.sink.lake.LakeReader;
 import org.bson.Document;

@@ -22,7 +22,7 @@ import com.jayway.jsonpath.Configuration;
 import com.jayway.jsonpath.JsonPath;
 import com.jayway.jsonpath.Option;
 import dev.caravan.config.RouteFileReloader;
-import dev.caravan.ingest.ProblemException;
+import dev.caravan.api.ProblemException;
 import dev.caravan.kafka.Topics;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
@@ -61,7 +61,7 @@ public final class Pollers {
     private final Options options;
     private final Clock clock;
     private final PollerMetrics metrics;
-    private final String kafkaBrokers;
+    private final dev.caravan.kafka.KafkaClientConfig kafka;
     private final Map<String, PollRun> running = new ConcurrentHashMap<>();
     private final Map<String, RequestWindow> windows = new ConcurrentHashMap<>();
     private final Set<String> announced = ConcurrentHashMap.newKeySet();
@@ -70,11 +70,12 @@ public final class Pollers {
     private volatile HttpFetcher fetcher;
     private volatile ExecutorService executor;
 
-    public Pollers(CamelContext context, PollerStore store, Options options, String kafkaBrokers, Clock clock) {
+    public Pollers(CamelContext context, PollerStore store, Options options, dev.caravan.kafka.KafkaClientConfig kafka,
+            Clock clock) {
         this.context = context;
         this.store = store;
         this.options = options;
-        this.kafkaBrokers = kafkaBrokers;
+        this.kafka = kafka;
         this.clock = clock;
         this.metrics = new PollerMetrics(context);
     }
@@ -177,7 +178,7 @@ public final class Pollers {
         PollerSpec spec = run.spec();
         try {
             if (topicsReady.add(spec.topic())) {
-                Topics.ensure(kafkaBrokers, List.of(spec.topic()), options.topicTimeout());
+                Topics.ensure(kafka, List.of(spec.topic()), options.topicTimeout());
             }
             store.runStarted(spec.name(), run.startedAt());
             Exchange start = new DefaultExchange(context);

@@ -15,6 +15,7 @@ import java.util.function.Function;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.caravan.kafka.KafkaClientConfig;
 import dev.caravan.kafka.LazyAdmin;
 import org.apache.avro.Schema;
 import org.apache.kafka.clients.admin.Admin;
@@ -47,7 +48,7 @@ public final class KafkaTopicRegistry implements SchemaRegistry {
     // an id nobody registered is looked for again at most this often, so a poison batch does not hammer the broker
     private static final long MISS_REFRESH_MS = 500;
 
-    private final String brokers;
+    private final KafkaClientConfig kafka;
     private final String topic;
     private final Duration timeout;
     private final Function<String, Compatibility> compatibility;
@@ -61,9 +62,9 @@ public final class KafkaTopicRegistry implements SchemaRegistry {
     private final Map<Integer, Long> lastMiss = new java.util.HashMap<>();
     private boolean loaded;
 
-    public KafkaTopicRegistry(String brokers, String topic, Duration timeout,
+    public KafkaTopicRegistry(KafkaClientConfig kafka, String topic, Duration timeout,
             Function<String, Compatibility> compatibility) {
-        this.brokers = brokers;
+        this.kafka = kafka;
         this.topic = topic;
         this.timeout = timeout;
         this.compatibility = compatibility;
@@ -190,15 +191,13 @@ public final class KafkaTopicRegistry implements SchemaRegistry {
         try {
             if (consumer == null) {
                 ensureTopic();
-                Properties p = new Properties();
-                p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
-                p.put(ConsumerConfig.CLIENT_ID_CONFIG, "caravan-schemas-reader");
-                p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-                p.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
-                p.put(ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
-                p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-                p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-                consumer = new KafkaConsumer<>(p);
+                consumer = new KafkaConsumer<>(kafka.consumer(Map.of(
+                        ConsumerConfig.CLIENT_ID_CONFIG, "caravan-schemas-reader",
+                        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                        ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis(),
+                        ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) timeout.toMillis(),
+                        ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
+                        ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class)));
                 // no group: the whole topic is every instance's state, read from offset 0
                 consumer.assign(List.of(partition));
                 if (position == 0) {
@@ -258,18 +257,17 @@ public final class KafkaTopicRegistry implements SchemaRegistry {
     private void write(String subject, int id, Schema schema) {
         try {
             if (producer == null) {
-                Properties p = new Properties();
-                p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
-                p.put(ProducerConfig.CLIENT_ID_CONFIG, "caravan-schemas-writer");
-                p.put(ProducerConfig.ACKS_CONFIG, "all");
-                p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-                p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, timeout.toMillis());
-                p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
-                p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) timeout.toMillis() + 1);
-                p.put(ProducerConfig.LINGER_MS_CONFIG, 0);
-                p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-                p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-                producer = new KafkaProducer<>(p);
+                Map<String, Object> own = new java.util.HashMap<>();
+                own.put(ProducerConfig.CLIENT_ID_CONFIG, "caravan-schemas-writer");
+                own.put(ProducerConfig.ACKS_CONFIG, "all");
+                own.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+                own.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, timeout.toMillis());
+                own.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
+                own.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) timeout.toMillis() + 1);
+                own.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+                own.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+                own.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+                producer = new KafkaProducer<>(kafka.producer(own));
             }
             ObjectNode key = JSON.createObjectNode().put("subject", subject).put("id", id);
             ObjectNode value = key.deepCopy().put("schema", schema.toString());
@@ -287,7 +285,7 @@ public final class KafkaTopicRegistry implements SchemaRegistry {
 
     /** Compacted, so the topic keeps every registration for ever in little space; one partition, so one order. */
     private void ensureTopic() {
-        try (Admin admin = Admin.create(LazyAdmin.config(brokers, timeout, "caravan-schemas-admin"))) {
+        try (Admin admin = Admin.create(LazyAdmin.config(kafka, timeout, "caravan-schemas-admin"))) {
             admin.createTopics(List.of(new NewTopic(topic, Optional.of(1), Optional.empty())
                     .configs(new TreeMap<>(Map.of("cleanup.policy", "compact")))))
                     .all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);

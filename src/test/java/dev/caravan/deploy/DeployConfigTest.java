@@ -243,6 +243,42 @@ class DeployConfigTest {
     }
 
     @Test
+    void composeIsClosedByDefault_portsOnLoopbackSecretsFromDotEnvMongoWithAuthAReadOnlyUi() throws IOException {
+        Map<String, Object> services = map(load(COMPOSE).get("services"));
+        String text = Files.readString(COMPOSE);
+        for (Map.Entry<String, Object> e : services.entrySet()) {
+            for (Object port : list(map(e.getValue()).get("ports"))) {
+                assertThat(str(port)).as(e.getKey() + " publishes " + port + " to this machine only, unless opted in")
+                        .startsWith("${PUBLISH_HOST:-127.0.0.1}:");
+            }
+        }
+        // no credential has a default: each one comes from docker/.env or the start fails naming it
+        Matcher defaulted = Pattern.compile("\\$\\{([A-Z_]*(PASSWORD|KEY|KEYS|USER))(:-[^}]*)}").matcher(text);
+        List<String> withDefaults = new java.util.ArrayList<>();
+        while (defaulted.find()) {
+            if (!defaulted.group(1).matches("NYT_API_KEY|FOOTBALL_API_TOKEN")) {
+                withDefaults.add(defaulted.group());
+            }
+        }
+        assertThat(withDefaults).as("credentials with a default value").isEmpty();
+        Matcher required = Pattern.compile("\\$\\{([A-Z_]+):\\?").matcher(text);
+        String example = Files.readString(Path.of("docker/.env.example"));
+        while (required.find()) {
+            assertThat(example).as("docker/.env.example lists " + required.group(1)).contains(required.group(1) + "=");
+        }
+        assertThat(environment(map(services.get("mongo")))).containsKeys("MONGO_INITDB_ROOT_USERNAME",
+                "MONGO_INITDB_ROOT_PASSWORD");
+        assertThat(environment(map(services.get("kafka-ui")))).containsEntry("KAFKA_CLUSTERS_0_READONLY", "true");
+        assertThat(map(services.get("schema-registry"))).as("only containers reach the schema registry")
+                .doesNotContainKey("ports");
+        for (String replica : caravanServices()) {
+            assertThat(environment(map(services.get(replica)))).as(replica + " runs with keys")
+                    .containsKeys("CARAVAN_ADMIN_API_KEYS", "CARAVAN_INGEST_API_KEYS");
+        }
+        assertThat(Files.readString(Path.of(".gitignore"))).contains("docker/.env");
+    }
+
+    @Test
     void prometheusScrapesBothReplicasAtTheMetricsPathAndTheLagExporter() throws IOException {
         Map<String, Object> services = map(load(COMPOSE).get("services"));
         Map<String, Map<String, Object>> jobs = new LinkedHashMap<>();

@@ -1,5 +1,7 @@
 package dev.caravan.ingest;
 
+import dev.caravan.api.ProblemException;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;

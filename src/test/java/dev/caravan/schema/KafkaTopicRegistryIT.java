@@ -40,7 +40,7 @@ class KafkaTopicRegistryIT {
     }
 
     private static KafkaTopicRegistry registry(String topic) {
-        return new KafkaTopicRegistry(kafka.bootstrapServers(), topic, TIMEOUT, subject -> subject.startsWith("free")
+        return new KafkaTopicRegistry(dev.caravan.kafka.KafkaClientConfig.plain(kafka.bootstrapServers()), topic, TIMEOUT, subject -> subject.startsWith("free")
                 ? Compatibility.NONE : Compatibility.BACKWARD);
     }
 
@@ -117,7 +117,7 @@ class KafkaTopicRegistryIT {
     @Test
     void aBrokerThatIsNotThereIsARegistryOutageNotAnUnknownId() throws Exception {
         int nobody = Ports.freePort("127.0.0.1");
-        try (KafkaTopicRegistry r = new KafkaTopicRegistry("127.0.0.1:" + nobody, "_schemas", Duration.ofSeconds(2),
+        try (KafkaTopicRegistry r = new KafkaTopicRegistry(dev.caravan.kafka.KafkaClientConfig.plain("127.0.0.1:" + nobody), "_schemas", Duration.ofSeconds(2),
                 s -> Compatibility.BACKWARD)) {
             assertThatThrownBy(() -> r.byId(1)).isInstanceOf(SchemaRegistryException.class)
                     .hasMessageContaining("_schemas");

@@ -22,18 +22,43 @@ public final class LakeBucket {
 
     /** Returns true when the bucket had to be created. */
     public boolean ensureExists() {
+        return !exists() && create();
+    }
+
+    /** Whether the bucket is there: a read, nothing created. */
+    public boolean exists() {
         try {
             s3.headBucket(b -> b.bucket(name));
             known = true;
-            return false;
+            return true;
         } catch (NoSuchBucketException e) {
-            return create();
+            return false;
         } catch (S3Exception e) {
             if (e.statusCode() == 404) {
-                return create();
+                return false;
             }
             throw e;
         }
+    }
+
+    /** Until the bucket exists, tries to create it every few seconds in the background (S3 came up after Caravan). */
+    public void ensureLater(org.slf4j.Logger log) {
+        Thread t = new Thread(() -> {
+            while (!known && !Thread.currentThread().isInterrupted()) {
+                try {
+                    Thread.sleep(5_000);
+                    if (ensureExists()) {
+                        log.info("Created S3 bucket {}", name);
+                    }
+                } catch (InterruptedException e) {
+                    return;
+                } catch (RuntimeException stillDown) {
+                    // S3 still away: next round
+                }
+            }
+        }, "caravan-bucket");
+        t.setDaemon(true);
+        t.start();
     }
 
     public boolean isKnown() {

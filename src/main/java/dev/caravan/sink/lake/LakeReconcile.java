@@ -12,7 +12,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-import dev.caravan.ingest.ProblemException;
+import dev.caravan.api.ProblemException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -31,18 +31,19 @@ public final class LakeReconcile implements AutoCloseable {
 
     private final LakeStore store;
     private final LakeKeys keys;
-    private final String brokers;
+    private final dev.caravan.kafka.KafkaClientConfig kafka;
     private final String group;
     private final Duration timeout;
     private final dev.caravan.kafka.LazyAdmin admin;
 
-    public LakeReconcile(LakeStore store, LakeKeys keys, String brokers, String group, Duration timeout) {
+    public LakeReconcile(LakeStore store, LakeKeys keys, dev.caravan.kafka.KafkaClientConfig kafka, String group,
+            Duration timeout) {
         this.store = store;
         this.keys = keys;
-        this.brokers = brokers;
+        this.kafka = kafka;
         this.group = group;
         this.timeout = timeout;
-        this.admin = new dev.caravan.kafka.LazyAdmin(brokers, timeout);
+        this.admin = new dev.caravan.kafka.LazyAdmin(kafka, timeout);
     }
 
     public Map<String, Object> reconcile(String topic) throws InterruptedException {
@@ -143,14 +144,13 @@ public final class LakeReconcile implements AutoCloseable {
         if (to - from > 10_000) {
             return to - from;
         }
-        Properties p = new Properties();
-        p.put(org.apache.kafka.clients.consumer.ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
-        p.put(org.apache.kafka.clients.consumer.ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        p.put(org.apache.kafka.clients.consumer.ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        p.put(org.apache.kafka.clients.consumer.ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
-                org.apache.kafka.common.serialization.ByteArrayDeserializer.class);
-        p.put(org.apache.kafka.clients.consumer.ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
-                org.apache.kafka.common.serialization.ByteArrayDeserializer.class);
+        Properties p = kafka.consumer(Map.of(
+                org.apache.kafka.clients.consumer.ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                org.apache.kafka.clients.consumer.ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                org.apache.kafka.clients.consumer.ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
+                org.apache.kafka.common.serialization.ByteArrayDeserializer.class,
+                org.apache.kafka.clients.consumer.ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
+                org.apache.kafka.common.serialization.ByteArrayDeserializer.class));
         TopicPartition tp = new TopicPartition(topic, partition);
         long found = 0;
         try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]>(p)) {

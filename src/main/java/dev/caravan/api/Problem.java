@@ -1,4 +1,4 @@
-package dev.caravan.ingest;
+package dev.caravan.api;
 
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.caravan.ingest;
+package dev.caravan.api;
 
 import java.util.List;
 import java.util.Map;

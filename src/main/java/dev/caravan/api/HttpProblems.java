@@ -1,4 +1,4 @@
-package dev.caravan.ingest;
+package dev.caravan.api;
 
 import java.lang.reflect.Field;
 import java.util.Map;

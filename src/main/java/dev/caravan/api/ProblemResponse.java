@@ -1,4 +1,4 @@
-package dev.caravan.ingest;
+package dev.caravan.api;
 
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;

@@ -1,0 +1,41 @@
+package dev.caravan.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Map;
+import java.util.Properties;
+
+import org.apache.camel.impl.DefaultCamelContext;
+import org.junit.jupiter.api.Test;
+
+/** Without keys the API listens on this machine only; another interface needs keys or an explicit opt-in. */
+class HttpServerSetupTest {
+
+    @Test
+    void withoutKeysTheServerListensOnLoopbackAndWithKeysOnEveryInterface() {
+        assertThat(HttpServerSetup.host(settings(Map.of()))).isEqualTo("127.0.0.1");
+        assertThat(HttpServerSetup.host(settings(Map.of("caravan.admin.api-keys", "a-real-key-0123456789"))))
+                .isEqualTo("0.0.0.0");
+        assertThat(HttpServerSetup.host(settings(Map.of("caravan.ingest.api-keys", "a-real-key-0123456789",
+                "caravan.http.host", "10.1.2.3")))).isEqualTo("10.1.2.3");
+    }
+
+    @Test
+    void anotherInterfaceWithoutKeysIsRefusedUnlessAnonymousIsAllowed() {
+        assertThatThrownBy(() -> HttpServerSetup.host(settings(Map.of("caravan.http.host", "0.0.0.0"))))
+                .isInstanceOf(StartupFailure.class).hasMessageContaining("CARAVAN_ADMIN_API_KEYS")
+                .hasMessageContaining("CARAVAN_HTTP_ALLOW_ANONYMOUS");
+        assertThat(HttpServerSetup.host(settings(Map.of("caravan.http.host", "0.0.0.0",
+                "caravan.http.allow-anonymous", "true")))).isEqualTo("0.0.0.0");
+        assertThat(HttpServerSetup.host(settings(Map.of("caravan.http.host", "localhost")))).isEqualTo("localhost");
+    }
+
+    private static Settings settings(Map<String, String> values) {
+        DefaultCamelContext context = new DefaultCamelContext();
+        Properties p = new Properties();
+        p.putAll(values);
+        context.getPropertiesComponent().setInitialProperties(p);
+        return new Settings(context);
+    }
+}
