@@ -61,7 +61,8 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.tools.attach.VirtualMachine;
-import dev.caravan.clean.PinCleaner;
+import dev.caravan.flow.FlowFile;
+import dev.caravan.flow.Rules;
 import dev.caravan.config.CaravanConfiguration;
 import dev.caravan.config.Connections;
 import dev.caravan.embedded.Ports;
@@ -103,8 +104,7 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 public class LakeSinkBench {
 
     static final String HOST = "127.0.0.1";
-    static final String TOPIC = "caravan.pins"; // caravan.streams.pins.topic, cleaned by pinCleaner in the clean zone
-    static final String UNUSED_TOPIC = "caravan.unused"; // what the MongoDB sink reads, so only the lake works
+    static final String TOPIC = "caravan.pins"; // the pins flow's topic, cleaned by its rules in the clean zone
     static final String BUCKET = "caravan-lake"; // caravan.s3.bucket
     static final String S3_ACCESS_KEY = "caravan"; // caravan.embedded.s3.access-key
     static final String S3_SECRET_KEY = "caravan-embedded"; // caravan.embedded.s3.secret-key (local development only)
@@ -115,8 +115,14 @@ public class LakeSinkBench {
     static final double TARGET = 0.70; // lake records/s >= 70 % of the raw limit's records/s
     static final long ASSIGN_POLL_MS = 50; // how often the lake group's assignment is read once its route starts
     static final double SETTLED_CORES = 0.25;
-    static final Set<String> PLACEHOLDERS = Set.of("No description available Story format", "No Title Data Available",
-            "User Info Error", "Image src error.", "N,o, ,T,a,g,s, ,A,v,a,i,l,a,b,l,e", "No description available");
+    static final String PLACEHOLDERS = "No description available Story format|No Title Data Available|User Info Error"
+            + "|Image src error.|N,o, ,T,a,g,s, ,A,v,a,i,l,a,b,l,e|No description available"; // caravan.clean.placeholders
+
+    /** The pins flow's cleaning, as routes/flows/pins.camel.yaml declares it. */
+    static Rules pinRules() throws IOException {
+        return FlowFile.read(java.nio.file.Path.of("routes/flows/pins.camel.yaml"),
+                v -> v.replace("{{caravan.clean.placeholders}}", PLACEHOLDERS)).get(0).rules();
+    }
     static final ObjectMapper JSON = new ObjectMapper();
     static final TypeReference<LinkedHashMap<String, Object>> MAP = new TypeReference<>() { };
 
@@ -129,9 +135,9 @@ public class LakeSinkBench {
         /** The app's environment: only the lake works, on the benchmark's topic, with this configuration's zones. */
         Map<String, String> env() {
             Map<String, String> env = new LinkedHashMap<>();
-            env.put("CARAVAN_MONGO_TOPICS", UNUSED_TOPIC);
-            env.put("CARAVAN_LAKE_TOPICS", TOPIC);
-            env.put("CARAVAN_LAKE_ZONES", zones);
+            env.put("CARAVAN_MONGO_FLOWS", ""); // no MongoDB sink: only the lake works
+            env.put("CARAVAN_LAKE_FLOWS", "pins");
+            env.put("CARAVAN_FLOWS_PINS_LAKE", zones);
             env.put("CARAVAN_LAKE_FLUSH_RECORDS", String.valueOf(flushRecords));
             if (!group.equals(LAKE_GROUP)) {
                 env.put("CARAVAN_LAKE_GROUP", group);
@@ -343,7 +349,7 @@ public class LakeSinkBench {
         backlogPlan = plan(records);
         warmupPlan = plan(warmupRecords); // the warm-up reuses the first records' contents
         if (configs.stream().anyMatch(LakeConfig::clean)) {
-            PinCleaner cleaner = new PinCleaner(PLACEHOLDERS);
+            Rules cleaner = pinRules();
             cleanTails = new byte[n][];
             for (int i = 0; i < n; i++) {
                 byte[] json = cleanedJson(cleaner, jsons[i].getBytes(StandardCharsets.UTF_8), null, 0, 0);
@@ -391,13 +397,13 @@ public class LakeSinkBench {
     }
 
     /**
-     * The clean zone's line as LakeCleaning writes it: _topic, _partition, _offset, then what PinCleaner returns
-     * (pins hold no dates, so its values are written as they are). With topic null, only the cleaned fields.
+     * The clean zone's line as LakeCleaning writes it: _topic, _partition, _offset, then what the pins flow's rules
+     * return (pins hold no dates, so its values are written as they are). With topic null, only the cleaned fields.
      */
-    static byte[] cleanedJson(PinCleaner cleaner, byte[] value, String topic, int partition, long offset)
+    static byte[] cleanedJson(Rules cleaner, byte[] value, String topic, int partition, long offset)
             throws IOException {
         Map<String, Object> parsed = JSON.readValue(value, MAP);
-        Document cleaned = cleaner.clean(parsed);
+        Document cleaned = cleaner.clean(parsed, new Rules.Meta(topic, partition, offset, null));
         Map<String, Object> out = new LinkedHashMap<>();
         if (topic != null) {
             out.put("_topic", topic);
@@ -1089,7 +1095,7 @@ public class LakeSinkBench {
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         p.put(ConsumerConfig.CLIENT_ID_CONFIG, "bench-raw-" + v.name);
-        PinCleaner cleaner = v.inline ? new PinCleaner(PLACEHOLDERS) : null;
+        Rules cleaner = v.inline ? pinRules() : null;
         Chunk[] raw = new Chunk[PARTITIONS];
         Chunk[] clean = new Chunk[PARTITIONS];
         for (int i = 0; i < PARTITIONS; i++) {

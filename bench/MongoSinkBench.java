@@ -80,12 +80,12 @@ import org.bson.Document;
 public class MongoSinkBench {
 
     static final String HOST = "127.0.0.1";
-    static final String TOPIC = "caravan.pins"; // caravan.streams.pins.topic
+    static final String TOPIC = "caravan.pins"; // the pins flow's topic
     static final String DLQ_TOPIC = "caravan.pins.dlq"; // + caravan.dlq.suffix
     static final String GROUP = "caravan-mongo"; // caravan.mongo.group
     static final String DATABASE = "caravan"; // caravan.mongodb.database
-    static final String COLLECTION = "pins"; // caravan.mongo.collections.pins.name
-    static final String KEY = "unique_id"; // caravan.mongo.collections.pins.key
+    static final String COLLECTION = "pins"; // the pins flow's collection
+    static final String KEY = "unique_id"; // the pins flow's businessKey
     static final int PARTITIONS = 3; // Caravan's default for the topics its embedded broker creates
     static final int RECORD_BYTES = 600;
     static final double TARGET = 0.60; // sink records/s >= 60 % of raw insertMany docs/s
@@ -184,7 +184,7 @@ public class MongoSinkBench {
             // 1. pre-load: the app runs with a sink that reads nothing, so the backlog waits in Kafka untouched
             Map<String, String> idle = Map.of(
                     "CARAVAN_MONGO_GROUP", "bench-idle-" + UUID.randomUUID(),
-                    "CARAVAN_MONGO_TOPICS", "bench.unused");
+                    "CARAVAN_MONGO_FLOWS", "");
             app = App.start(jar, tmp, "work-preload", dataDir, httpPort, kafkaPort, mongoPort, idle, null);
             appPid = app.proc.pid();
             preload(bootstrap, keys, jsons);
@@ -344,10 +344,10 @@ public class MongoSinkBench {
         // variants insert (one per record); with it, also the joined post of each pin (caravan.mongo.join.parts).
         Map<String, String> env = new LinkedHashMap<>();
         env.put("CARAVAN_MONGO_BATCH_SIZE", String.valueOf(batch));
-        env.put("CARAVAN_LAKE_TOPICS", "caravan.unused");
+        env.put("CARAVAN_LAKE_FLOWS", "");
         env.put("CARAVAN_POLL_ENABLED", "false");
         if (join == 0) {
-            env.put("CARAVAN_MONGO_JOIN_PARTS", "");
+            env.put("CARAVAN_FLOWS_PINS_JOININTO", "");
         }
         App app = App.start(jar, tmp, "work-sink", dataDir, httpPort, kafkaPort, mongoPort, env, pollThread);
         appPid = app.proc.pid();
@@ -659,7 +659,7 @@ public class MongoSinkBench {
     }
 
     /**
-     * Roughly what the sink stores for a pin (its PinCleaner): index as ind, follower_count as a number, placeholder
+     * Roughly what the sink stores for a pin (the pins flow's rules): index as ind, follower_count as a number, placeholder
      * texts as null, save_location as the path only, downloaded as a boolean. Close enough in shape and size.
      */
     static Document clean(Document raw) {

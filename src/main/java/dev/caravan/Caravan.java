@@ -4,6 +4,7 @@ import java.util.Map;
 
 import dev.caravan.cli.RedriveCommand;
 import dev.caravan.config.CaravanConfiguration;
+import dev.caravan.config.FlowsSetup;
 import dev.caravan.config.HttpServerSetup;
 import dev.caravan.config.RoutesSetup;
 import dev.caravan.config.StartupBanner;
@@ -58,6 +59,8 @@ public final class Caravan {
         RoutesSetup routes = new RoutesSetup();
         main.addMainListener(new HttpServerSetup());
         main.addMainListener(routes);
+        // the flows are read from the loaded route files before the routes that depend on them start
+        main.addMainListener(new FlowsSetup());
         main.addMainListener(new HttpProblems());
         // the HTTP server's one gate: keys per endpoint, cross-site refusal (installed before the server starts)
         main.addMainListener(new dev.caravan.api.ApiAccess());

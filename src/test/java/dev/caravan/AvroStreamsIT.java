@@ -83,9 +83,10 @@ class AvroStreamsIT {
                 : "{\"results\":[],\"info\":{\"seed\":\"caravan\",\"results\":0,\"page\":2,\"version\":\"1.4\"}}"));
         api.on("/v4/competitions/PL/matches", r -> Answer.json(fixture("football-PL-matches.json")));
         Map<String, String> p = new HashMap<>();
-        STREAMS.forEach(s -> p.put("caravan.streams." + s + ".format", "avro"));
+        STREAMS.forEach(s -> p.put("caravan.flows." + s + ".format", "avro"));
         // Avro files in the lake for two streams, NDJSON.gz for the others: both kinds carry Avro records
-        p.put("caravan.lake.formats", "caravan.pins:avro,nyt.bestsellers:avro");
+        p.put("caravan.flows.pins.lakeFormat", "avro");
+        p.put("caravan.flows.bestsellers.lakeFormat", "avro");
         p.put("caravan.lake.rotate-interval-ms", "1500");
         p.put("caravan.lake.check-interval-ms", "200");
         p.put("caravan.lake.batch-interval-ms", "200");

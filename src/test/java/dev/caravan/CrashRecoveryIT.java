@@ -52,9 +52,9 @@ class CrashRecoveryIT {
                 "CARAVAN_EMBEDDED_KAFKA_PORT", String.valueOf(Ports.freePort("127.0.0.1")),
                 "CARAVAN_EMBEDDED_MONGO_PORT", String.valueOf(Ports.freePort("127.0.0.1")),
                 "CARAVAN_EMBEDDED_S3_PORT", "0",
-                "CARAVAN_MONGO_COLLECTIONS_PINS_NEWER_FIELD", "version",
+                "CARAVAN_FLOWS_PINS_NEWERFIELD", "version",
                 // the lake sink has its own crash test (LakeCrashIT): here it stays out of the MongoDB sink's way
-                "CARAVAN_LAKE_TOPICS", "caravan.unused");
+                "CARAVAN_LAKE_FLOWS", "");
         // each key gets versions 1..n in shuffled order plus an exact duplicate of one of them
         int keys = RECORDS / 4;
         Random random = new Random(7);

@@ -161,8 +161,8 @@ class LakeCrashIT {
                 "CARAVAN_EMBEDDED_KAFKA_PORT", String.valueOf(Ports.freePort("127.0.0.1")),
                 "CARAVAN_EMBEDDED_MONGO_PORT", String.valueOf(Ports.freePort("127.0.0.1")),
                 "CARAVAN_EMBEDDED_S3_PORT", String.valueOf(s3Port),
-                "CARAVAN_MONGO_TOPICS", "caravan.unused",
-                "CARAVAN_LAKE_TOPICS", TOPIC,
+                "CARAVAN_MONGO_FLOWS", "",
+                "CARAVAN_LAKE_FLOWS", "pins",
                 "CARAVAN_LAKE_FLUSH_RECORDS", String.valueOf(flushRecords),
                 "CARAVAN_LAKE_ROTATE_INTERVAL_MS", String.valueOf(rotateMs),
                 "CARAVAN_LAKE_CHECK_INTERVAL_MS", "100");

@@ -47,8 +47,8 @@ class LakeIT {
                 "caravan.lake.rotate-interval-ms", "3000",
                 "caravan.lake.check-interval-ms", "200",
                 "caravan.lake.batch-interval-ms", "200",
-                "caravan.lake.time-fields", "caravan.geo:timestamp",
-                "caravan.lake.formats", "caravan.users:avro",
+                "caravan.flows.geo.eventTime", "timestamp",
+                "caravan.flows.users.lakeFormat", "avro",
                 "caravan.lake.avro-codec", "snappy"));
         PinterestGenerator posts = new PinterestGenerator(11);
         try (RecordProducer producer = new RecordProducer(app.connections().kafkaBrokers())) {

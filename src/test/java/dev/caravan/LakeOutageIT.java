@@ -42,8 +42,8 @@ class LakeOutageIT {
                 "caravan.s3.endpoint", s3.endpoint(),
                 "caravan.s3.access-key", "test",
                 "caravan.s3.secret-key", "test-secret-key",
-                "caravan.mongo.topics", "caravan.unused",
-                "caravan.lake.topics", "caravan.pins",
+                "caravan.mongo.flows", "",
+                "caravan.lake.flows", "pins",
                 "caravan.lake.flush-records", "500",
                 "caravan.lake.rotate-interval-ms", "1000",
                 "caravan.lake.check-interval-ms", "200"));

@@ -23,11 +23,10 @@ import java.util.stream.Collectors;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.caravan.clean.GeoCleaner;
-import dev.caravan.clean.PinCleaner;
-import dev.caravan.clean.UserCleaner;
+import dev.caravan.flow.Rules;
 import dev.caravan.emulate.PinterestGenerator;
 import dev.caravan.poll.NytBestsellerEntries;
+import dev.caravan.testing.FlowFiles;
 import dev.caravan.testing.RecordProducer;
 import dev.caravan.testing.RunningCaravan;
 import org.bson.Document;
@@ -132,17 +131,19 @@ class MetricsIT {
     // ---------------------------------------------------------------- the expected answers, computed here
 
     private static Map<String, List<Map<String, Object>>> expected(List<PinterestGenerator.Post> posts) {
-        PinCleaner pins = new PinCleaner(PLACEHOLDERS);
-        GeoCleaner geos = new GeoCleaner();
-        UserCleaner users = new UserCleaner(PLACEHOLDERS);
+        // the shipped flows' cleaning: what the sinks store
+        Rules pins = FlowFiles.rules("pins");
+        Rules geos = FlowFiles.rules("geo");
+        Rules users = FlowFiles.rules("users");
+        Rules.Meta meta = new Rules.Meta("t", 0, 0L, null);
         record P(String category, Long followers, String poster, String country, int postYear, Integer age,
                 int joinYear, String user, Date joined) {
         }
         List<P> rows = new ArrayList<>();
         for (PinterestGenerator.Post post : posts) {
-            Document pin = pins.clean(new HashMap<>(post.pin()));
-            Document geo = geos.clean(new HashMap<>(post.geo()));
-            Document user = users.clean(new HashMap<>(post.user()));
+            Document pin = pins.clean(new HashMap<>(post.pin()), meta);
+            Document geo = geos.clean(new HashMap<>(post.geo()), meta);
+            Document user = users.clean(new HashMap<>(post.user()), meta);
             rows.add(new P(pin.getString("category"),
                     pin.get("follower_count") == null ? null : ((Number) pin.get("follower_count")).longValue(),
                     pin.getString("poster_name"), geo.getString("country"),

@@ -38,7 +38,7 @@ class MongoSinkIT {
 
     @BeforeAll
     static void start() {
-        app = RunningCaravan.start(data, Map.of("caravan.mongo.collections.users.newer-field", "version"));
+        app = RunningCaravan.start(data, Map.of("caravan.flows.users.newerField", "version"));
     }
 
     @AfterAll

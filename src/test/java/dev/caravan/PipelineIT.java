@@ -108,7 +108,7 @@ class PipelineIT {
 
         app.post("/api/v1/inbox", "application/json", "{\"n\":1}");
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(app.get("/observe/metrics").body())
-                .contains("routeId=\"inbox-publish\"").contains("routeId=\"clean-inbox\""));
+                .contains("routeId=\"inbox-publish\"").contains("routeId=\"flow-inbox\""));
     }
 
     @Test

@@ -50,8 +50,8 @@ class RebalanceIT {
         try (SharedServers servers = new SharedServers(data.resolve("servers"), 6);
                 Admin admin = admin(servers.kafka())) {
             Map<String, String> settings = new HashMap<>(servers.caravanSettings());
-            settings.put("caravan.mongo.topics", TOPIC);
-            settings.put("caravan.lake.topics", TOPIC);
+            settings.put("caravan.mongo.flows", "pins");
+            settings.put("caravan.lake.flows", "pins");
             settings.put("caravan.mongo.consumers", "1");
             settings.put("caravan.mongo.batch-interval-ms", "200");
             settings.put("caravan.lake.batch-interval-ms", "200");

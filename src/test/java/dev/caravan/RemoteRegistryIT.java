@@ -54,7 +54,7 @@ class RemoteRegistryIT {
     static void start() throws Exception {
         registry = new FakeSchemaRegistry(USER, PASSWORD);
         app = RunningCaravan.start(data, Map.of(
-                "caravan.streams.pins.format", "avro",
+                "caravan.flows.pins.format", "avro",
                 "caravan.schema.registry.url", registry.url() + FakeSchemaRegistry.PREFIX,
                 "caravan.schema.registry.user", USER,
                 "caravan.schema.registry.password", PASSWORD,

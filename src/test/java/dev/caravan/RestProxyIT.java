@@ -31,7 +31,7 @@ class RestProxyIT {
     @BeforeAll
     static void start() {
         // seed 004 names its topics <user id>.pin / .geo / .user: a stream can take any topic name
-        app = RunningCaravan.start(data, Map.of("caravan.streams.pins.topic", TOPIC,
+        app = RunningCaravan.start(data, Map.of("caravan.flows.pins.topic", TOPIC,
                 "caravan.embedded.kafka.partitions", "1"));
     }
 

@@ -57,7 +57,7 @@ class RestartIT {
             awaitStored(app, second, 1);
 
             // had the first record been consumed again, the route would count two exchanges, not one
-            assertThat(completed(app, "clean-inbox")).isEqualTo(1);
+            assertThat(completed(app, "flow-inbox")).isEqualTo(1);
             assertThat(app.mongo().getCollection("inbox").countDocuments()).isEqualTo(2);
             // and the lake holds each record once: the first set was committed before the stop or is written again
             List<JsonNode> lines = LakeFiles.lines(app.s3(), app.connections().s3Bucket(), "raw/caravan.inbox/");

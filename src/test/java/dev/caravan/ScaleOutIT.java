@@ -59,7 +59,7 @@ class ScaleOutIT {
             shared.put("caravan.randomuser.schedule", "1s");
             shared.put("caravan.nyt.enabled", "false");
             shared.put("caravan.football.enabled", "false");
-            shared.put("caravan.lake.topics", "caravan.pins");
+            shared.put("caravan.lake.flows", "pins");
             // one sink consumer per instance, so "both instances hold partitions" is "two members hold partitions"
             shared.put("caravan.mongo.consumers", "1");
             shared.put("caravan.lake.flush-records", "1000");

@@ -82,7 +82,7 @@ class SecureKafkaIT {
     @Test
     void withScramOverSaslSslRecordsFlowToMongoDbAndTheLakeAndTheRegistryWorks() throws Exception {
         Map<String, String> settings = saslSsl(SCRAM_PASSWORD);
-        settings.put("caravan.streams.geo.format", "avro"); // its schema is registered in a Kafka topic, over SASL_SSL
+        settings.put("caravan.flows.geo.format", "avro"); // its schema is registered in a Kafka topic, over SASL_SSL
         settings.put("caravan.lake.rotate-interval-ms", "1000");
         settings.put("caravan.lake.check-interval-ms", "200");
         try (RunningCaravan app = RunningCaravan.start(dir.resolve("app-sasl"), settings)) {

@@ -6,14 +6,15 @@ import java.util.regex.Pattern;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.model.Model;
+import org.apache.camel.model.RouteDefinition;
 import org.apache.camel.model.rest.RestDefinition;
 import org.apache.camel.model.rest.SecurityDefinition;
 import org.apache.camel.model.rest.VerbDefinition;
 
 /**
  * Which access each HTTP endpoint needs: every REST operation from its {@code security} declaration in the route
- * files (read again when the route files change), and the few paths served outside the REST DSL (the console's page,
- * Camel's health and metrics). Anything not listed needs an admin key.
+ * files (read again when the route files change), the flows' doors (ingest), and the few paths served outside the REST
+ * DSL (the console's page, Camel's health and metrics). Anything not listed needs an admin key.
  */
 public final class EndpointTable {
 
@@ -55,8 +56,11 @@ public final class EndpointTable {
     public List<Endpoint> all() {
         Model model = context.getCamelContextExtension().getContextPlugin(Model.class);
         List<RestDefinition> defs = model.getRestDefinitions();
+        List<RouteDefinition> doors = model.getRouteDefinitions().stream()
+                .filter(r -> DOORS.equals(r.getGroup())).toList();
         // a reloaded route file replaces its definitions: the identity of the list's elements says when
-        int signature = System.identityHashCode(defs) * 31 + defs.stream().mapToInt(System::identityHashCode).sum();
+        int signature = System.identityHashCode(defs) * 31 + defs.stream().mapToInt(System::identityHashCode).sum()
+                + 17 * doors.stream().mapToInt(System::identityHashCode).sum();
         if (signature != seen) {
             List<Endpoint> built = new ArrayList<>();
             for (RestDefinition r : defs) {
@@ -67,11 +71,50 @@ public final class EndpointTable {
                             "rest " + r.getId() + " / " + v.getId()));
                 }
             }
+            for (RouteDefinition door : doors) {
+                Endpoint e = door(door);
+                if (e != null) {
+                    built.add(e);
+                }
+            }
             built.addAll(FIXED);
             rest = List.copyOf(built);
             seen = signature;
         }
         return rest;
+    }
+
+    /** The route group of the flows' doors outside the REST DSL (routes/templates/ingest-door): ingest access. */
+    public static final String DOORS = "caravan-door";
+
+    /** A door's method and path, from its platform-http input (template parameters and placeholders resolved). */
+    private Endpoint door(RouteDefinition route) {
+        if (route.getInput() == null) {
+            return null;
+        }
+        String uri = route.getInput().getEndpointUri();
+        if (route.getTemplateParameters() != null) {
+            for (var p : route.getTemplateParameters().entrySet()) {
+                uri = uri.replace("{{" + p.getKey() + "}}", String.valueOf(p.getValue()));
+            }
+        }
+        uri = context.resolvePropertyPlaceholders(uri);
+        if (!uri.startsWith("platform-http:")) {
+            return null;
+        }
+        String rest = uri.substring("platform-http:".length());
+        int query = rest.indexOf('?');
+        String path = query < 0 ? rest : rest.substring(0, query);
+        String method = "*";
+        if (query >= 0) {
+            for (String param : rest.substring(query + 1).split("&")) {
+                if (param.startsWith("httpMethodRestrict=")) {
+                    method = param.substring("httpMethodRestrict=".length()).toUpperCase(java.util.Locale.ROOT);
+                }
+            }
+        }
+        String matched = path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+        return new Endpoint(method, path, pattern(matched), Access.INGEST, "door " + route.getRouteId());
     }
 
     /** The operation's declared access, or null when it declares none. */

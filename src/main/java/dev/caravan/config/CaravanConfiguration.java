@@ -23,16 +23,9 @@ import dev.caravan.ingest.StreamDefinition;
 import dev.caravan.ingest.Streams;
 import dev.caravan.api.ProblemResponse;
 import dev.caravan.ingest.Receipt;
-import dev.caravan.clean.BookCleaner;
-import dev.caravan.clean.GeoCleaner;
-import dev.caravan.clean.MatchCleaner;
-import dev.caravan.clean.RandomUserCleaner;
-import dev.caravan.clean.PinCleaner;
-import dev.caravan.clean.UserCleaner;
 import dev.caravan.kafka.CommitBatch;
 import dev.caravan.kafka.DeadLetters;
 import dev.caravan.sink.mongo.MongoBulkWriter;
-import dev.caravan.sink.mongo.MongoSpecs;
 import dev.caravan.sink.mongo.MongoWrites;
 import dev.caravan.schema.Compatibility;
 import dev.caravan.schema.IncompatibleSchemaException;
@@ -145,18 +138,24 @@ public final class CaravanConfiguration implements CamelConfiguration {
         registry.bind("mongoClient", mongo);
         registry.bind("s3Client", s3);
         registry.bind("lakeBucket", bucket);
-        registry.bind("inboxDocument", new dev.caravan.sink.mongo.InboxDocument());
         registry.bind("jsonObjectCheck", new JsonObjectCheck());
         registry.bind("problemResponse", new ProblemResponse());
         registry.bind("receipt", new Receipt());
 
-        Streams streams = Streams.load(context);
+        // the flows (routes/flows/): one file per record type; everything below that depends on record types reads
+        // them, and they are read from the route files once those are loaded (FlowsSetup), then after each reload
+        dev.caravan.flow.Flows flows = new dev.caravan.flow.Flows(context);
+        registry.bind("flows", flows);
+        registry.bind("flowRouter", dev.caravan.flow.FlowSteps.route(flows));
+        registry.bind("flowClean", dev.caravan.flow.FlowSteps.clean(flows));
+        registry.bind("doorRecord", new dev.caravan.ingest.DoorRecord());
+        Streams streams = Streams.of(flows, context);
         registry.bind("streams", streams);
-        // how records travel: JSON or Avro per stream, schema ids from a registry (remote, or a Kafka topic)
+        // how records travel: JSON or Avro per flow, schema ids from a registry (remote, or a Kafka topic)
         SchemaRegistry schemaRegistry = schemaRegistry(settings, kafka);
         context.addService(new ClosingService(schemaRegistry), true, false);
         registry.bind("schemaRegistry", schemaRegistry);
-        StreamFormats formats = StreamFormats.load(context, schemaRegistry);
+        StreamFormats formats = StreamFormats.of(flows, context, schemaRegistry);
         registry.bind("streamFormats", formats);
         registry.bind("registryApi", new dev.caravan.schema.RegistryApi(schemaRegistry));
         RecordsParser parser = new RecordsParser(settings.getInt("caravan.ingest.max-records", 1000));
@@ -178,23 +177,16 @@ public final class CaravanConfiguration implements CamelConfiguration {
                 settings.getInt("caravan.ingest.transaction-timeout-ms", 60_000),
                 settings.getInt("caravan.ingest.retry-after-seconds", 5));
         registry.bind("kafkaPublisher", publisher);
-        // stream topics exist before the first record, so no request pays for their creation
-        Topics.ensure(kafka, streams.all().stream().map(StreamDefinition::topic).toList(),
-                Duration.ofMillis(settings.getInt("caravan.ingest.timeout-ms", 10_000)));
-        registerAvroSchemas(formats);
+        // a flow's topic exists before its first record, so no request pays for its creation; Avro flows register
+        flows.onChange(f -> {
+            Topics.ensure(kafka, f.all().stream().map(dev.caravan.flow.Flow::topic).toList(),
+                    Duration.ofMillis(settings.getInt("caravan.ingest.timeout-ms", 10_000)));
+            registerAvroSchemas(formats);
+        });
 
-        // the MongoDB sink: cleaning beans, collection specs, bulk writer, dead letters, batch commits
-        java.util.Set<String> placeholders = java.util.Set.of(settings.get("caravan.clean.placeholders", "")
-                .split("\\s*\\|\\s*"));
-        registry.bind("pinCleaner", new PinCleaner(placeholders));
-        registry.bind("geoCleaner", new GeoCleaner());
-        registry.bind("userCleaner", new UserCleaner(placeholders));
-        registry.bind("bookCleaner", new BookCleaner());
-        registry.bind("randomUserCleaner", new RandomUserCleaner());
-        registry.bind("matchCleaner", new MatchCleaner());
+        // the MongoDB sink: parsing, the flows' writes, bulk writer, dead letters, batch commits
         registry.bind("sinkRecordParser", new RecordParser(formats));
-        registry.bind("mongoWrites", new MongoWrites(MongoSpecs.load(context), settings.get("caravan.mongo.join.type", "posts"),
-                MongoWrites.parts(settings.get("caravan.mongo.join.parts", ""))));
+        registry.bind("mongoWrites", new MongoWrites(flows));
         registry.bind("unwrapRecord", new UnwrapRecord());
         registry.bind("sinkBatchStrategy", new SinkBatchStrategy());
         registry.bind("sinkFailure", new SinkFailure());
@@ -213,14 +205,17 @@ public final class CaravanConfiguration implements CamelConfiguration {
         LakeKeys lakeKeys = new LakeKeys(settings.get("caravan.s3.prefix", ""));
         LakeStore lakeStore = new LakeStore(s3, c.s3Bucket());
         String lakeGroup = settings.get("caravan.lake.group", "caravan-lake");
+        String mongoGroup = settings.get("caravan.mongo.group", "caravan-mongo");
+        // the sinks subscribe to their flows' topics, again whenever the flows change
+        ownership.subscribe(lakeGroup, flows::lakeTopics);
+        ownership.subscribe(mongoGroup, flows::mongoTopics);
         dev.caravan.config.Meters meters = new dev.caravan.config.Meters(context);
-        LakeWriter lakeWriter = LakeWriter.create(context, lakeStore, lakeKeys,
+        LakeWriter lakeWriter = new LakeWriter(lakeStore, lakeKeys,
                 new LakeWriter.Limits(settings.getInt("caravan.lake.flush-records", 10_000),
                         Long.parseLong(settings.get("caravan.lake.flush-bytes", "67108864")),
                         settings.getInt("caravan.lake.rotate-interval-ms", 60_000)),
-                settings.get("caravan.lake.zones", "raw,clean"), settings.get("caravan.lake.cleaners", ""),
-                settings.get("caravan.lake.time-fields", ""), settings.get("caravan.lake.formats", ""),
-                settings.get("caravan.lake.avro-codec", "deflate")).decodingWith(formats)
+                flows, settings.get("caravan.lake.avro-codec", "deflate"), java.time.Clock.systemUTC())
+                .decodingWith(formats)
                 .fencedBy((topic, partition) -> ownership.owns(lakeGroup,
                         new org.apache.kafka.common.TopicPartition(topic, partition)))
                 .reportingTo((topic, reason) -> meters.count("caravan.lake.not.cleaned", 1, "topic", topic,
@@ -231,43 +226,29 @@ public final class CaravanConfiguration implements CamelConfiguration {
                 Duration.ofMillis(settings.getInt("caravan.health.timeout-ms", 5_000)));
         registry.bind("lakeReconcile", reconcile);
         registry.bind("lakeCompactor", new dev.caravan.sink.lake.LakeCompactor(lakeStore, lakeKeys,
-                java.time.Clock.systemUTC(), settings.get("caravan.lake.topics", ""), reconcile::committed));
+                java.time.Clock.systemUTC(), () -> String.join(",", flows.lakeTopics()), flows::compactedTopics,
+                reconcile::committed));
         context.addService(new ClosingService(reconcile), true, false);
 
         // analytics: stream results from MongoDB, batch results from the lake's clean zone
         registry.bind("metrics", new dev.caravan.metrics.Metrics(mongo, c.mongoDatabase(),
                 settings.get("caravan.metrics.collection", "metrics"),
                 new dev.caravan.sink.lake.LakeReader(lakeStore, lakeKeys),
-                new dev.caravan.metrics.Metrics.Sources(
-                        settings.get("caravan.mongo.collections.posts.name", "posts"),
-                        settings.get("caravan.mongo.collections.bestsellers.name", "bestsellers"),
-                        settings.get("caravan.mongo.collections.matches.name", "matches"),
-                        settings.get("caravan.streams.pins.topic", "caravan.pins"),
-                        settings.get("caravan.streams.geo.topic", "caravan.geo"),
-                        settings.get("caravan.streams.users.topic", "caravan.users"),
-                        settings.get("caravan.topics.bestsellers", "nyt.bestsellers"),
-                        settings.get("caravan.topics.matches", "football.matches")),
+                () -> dev.caravan.metrics.Metrics.Sources.of(flows),
                 java.time.Clock.systemUTC(), collectionWrites,
                 Long.parseLong(settings.get("caravan.metrics.idle-refresh-ms", "300000"))));
 
         // the operator console: its files, and the overview it reads beside the pollers and metrics APIs
         registry.bind("consoleAssets", new dev.caravan.console.ConsoleAssets());
-        java.util.Map<String, String> polled = new java.util.LinkedHashMap<>();
-        polled.put(settings.get("caravan.topics.bestsellers", "nyt.bestsellers"), "nyt");
-        polled.put(settings.get("caravan.topics.randomusers", "randomuser.users"), "randomuser");
-        polled.put(settings.get("caravan.topics.matches", "football.matches"), "football");
-        dev.caravan.console.Overview overview = new dev.caravan.console.Overview(kafka, streams, polled,
+        dev.caravan.console.Overview overview = new dev.caravan.console.Overview(kafka, flows,
                 java.util.List.of(
-                        new dev.caravan.console.Overview.Sink("MongoDB", settings.get("caravan.mongo.group", "caravan-mongo"),
-                                "streams-to-mongo",
-                                java.util.List.of(settings.get("caravan.mongo.topics", "").split("\\s*,\\s*"))),
-                        new dev.caravan.console.Overview.Sink("lake", settings.get("caravan.lake.group", "caravan-lake"),
-                                "streams-to-lake",
-                                java.util.List.of(settings.get("caravan.lake.topics", "").split("\\s*,\\s*")))),
+                        new dev.caravan.console.Overview.Sink("MongoDB", mongoGroup, "streams-to-mongo",
+                                flows::mongoTopics),
+                        new dev.caravan.console.Overview.Sink("lake", lakeGroup, "streams-to-lake", flows::lakeTopics)),
                 settings.get("caravan.dlq.suffix", ".dlq"), context.getRegistry().lookupByNameAndType("lakeWriter",
                         dev.caravan.sink.lake.LakeWriter.class), sinkProgress,
                 Duration.ofMillis(settings.getInt("caravan.health.timeout-ms", 5_000)));
-        registry.bind("overview", overview.showingFormats(formats));
+        registry.bind("overview", overview.showingFormats(formats).showingPollers(() -> pollersByTopic(context)));
         context.addService(new ClosingService(overview), true, false);
 
         // pollers: state in MongoDB, one leader schedules them (routes/poll/poller-scheduler)
@@ -300,6 +281,12 @@ public final class CaravanConfiguration implements CamelConfiguration {
         registry.bind("s3HealthCheck", new S3HealthCheck(bucket));
         // clients close with the context, before the embedded servers they talk to
         context.addService(new ClosingService(publisher, deadLetters, kafkaHealth, mongo, s3), true, false);
+    }
+
+    /** The poller writing each topic (the console names a flow's source). */
+    private static java.util.Map<String, String> pollersByTopic(CamelContext context) {
+        Pollers pollers = context.getRegistry().lookupByNameAndType("pollers", Pollers.class);
+        return pollers == null ? java.util.Map.of() : pollers.topics();
     }
 
     /** The registry at caravan.schema.registry.url when one is set, else the embedded one in a Kafka topic. */

@@ -8,7 +8,6 @@ import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.jar.JarFile;
 import java.util.stream.Stream;
@@ -22,7 +21,7 @@ final class PackagedRoutes {
     private PackagedRoutes() {
     }
 
-    /** classpath: locations of every packaged *.yaml under routes/, sorted. */
+    /** classpath: locations of every packaged *.yaml under routes/, templates first. */
     static List<String> locations(ClassLoader loader) {
         URL root = loader.getResource("routes/");
         if (root == null) {
@@ -50,7 +49,7 @@ final class PackagedRoutes {
         } catch (URISyntaxException e) {
             throw new IllegalStateException(e);
         }
-        Collections.sort(found);
+        found.sort(RoutesSetup.TEMPLATES_FIRST);
         return found;
     }
 }

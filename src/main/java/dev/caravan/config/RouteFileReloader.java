@@ -81,18 +81,35 @@ public final class RouteFileReloader extends RouteWatcherReloadStrategy {
             return;
         }
         try {
-            Set<String> ids = PluginHelper.getRoutesLoader(getCamelContext())
-                    .updateRoutes(List.of(ResourceHelper.fromString(location, content)));
+            Set<String> ids = load(location, content);
+            // the file may declare, change or drop a flow: a flow that makes no sense refuses the whole file
+            refreshFlows();
             remember(location, content);
             reloaded.incrementAndGet();
             LOG.info("Reloaded route file {} (routes: {})", shortName(location), String.join(", ", ids));
         } catch (Exception e) {
+            String where = shortName(location);
+            String path = location.startsWith("file:") ? location.substring(5) : location;
             String problem = oneLine(e).replace(location + ": ", "").replace(" in " + location, "")
-                    .replace(location, shortName(location));
-            lastProblem = shortName(location) + ": " + problem;
+                    .replace(location, where).replace(path, where);
+            // a refused flow names its file and line already
+            lastProblem = problem.startsWith(where + ":") ? problem : where + ": " + problem;
             rejected.incrementAndGet();
             LOG.error("Route file {} not reloaded, the previous version keeps running: {}", shortName(location), problem);
             restore(location);
+            try {
+                refreshFlows();
+            } catch (RuntimeException again) {
+                LOG.error("Flows not refreshed after restoring {}: {}", shortName(location), oneLine(again));
+            }
+        }
+    }
+
+    private void refreshFlows() {
+        dev.caravan.flow.Flows flows = getCamelContext().getRegistry().lookupByNameAndType("flows",
+                dev.caravan.flow.Flows.class);
+        if (flows != null) {
+            flows.refresh();
         }
     }
 
@@ -114,12 +131,65 @@ public final class RouteFileReloader extends RouteWatcherReloadStrategy {
     private void restore(String location) {
         String previous = lastGood.get(location);
         if (previous == null) {
+            // a new file that does not make sense leaves nothing behind (its flow would refuse every later reload)
+            removeRoutesOf(location);
             return;
         }
         try {
-            PluginHelper.getRoutesLoader(getCamelContext()).updateRoutes(List.of(ResourceHelper.fromString(location, previous)));
+            load(location, previous);
         } catch (Exception e) {
             LOG.error("Route file {}: restoring its previous version failed too: {}", shortName(location), oneLine(e));
+        }
+    }
+
+    /**
+     * What Camel's updateRoutes does (route configurations, templates, routes, rests), plus the templated routes it
+     * leaves out: each is made again from its template, replacing the route of the same id.
+     */
+    private Set<String> load(String location, String content) throws Exception {
+        var loader = PluginHelper.getRoutesLoader(getCamelContext());
+        Collection<org.apache.camel.RoutesBuilder> builders = loader.findRoutesBuilders(
+                List.of(ResourceHelper.fromString(location, content)));
+        for (org.apache.camel.RoutesBuilder builder : builders) {
+            if (builder instanceof org.apache.camel.RouteConfigurationsBuilder configurations) {
+                configurations.updateRouteConfigurationsToCamelContext(getCamelContext());
+            }
+        }
+        Set<String> ids = new java.util.LinkedHashSet<>();
+        for (org.apache.camel.RoutesBuilder builder : builders) {
+            ids.addAll(builder.updateRoutesToCamelContext(getCamelContext()));
+        }
+        for (org.apache.camel.RoutesBuilder builder : builders) {
+            if (builder instanceof org.apache.camel.builder.RouteBuilder routes
+                    && !routes.getTemplatedRouteCollection().getTemplatedRoutes().isEmpty()) {
+                for (var templated : routes.getTemplatedRouteCollection().getTemplatedRoutes()) {
+                    String id = templated.getRouteId();
+                    if (id != null && getCamelContext().getRoute(id) != null) {
+                        getCamelContext().getRouteController().stopRoute(id);
+                        getCamelContext().removeRoute(id);
+                    }
+                    if (id != null) {
+                        ids.add(id);
+                    }
+                }
+                routes.addTemplatedRoutesToCamelContext(getCamelContext());
+            }
+        }
+        return ids;
+    }
+
+    private void removeRoutesOf(String location) {
+        for (org.apache.camel.Route route : List.copyOf(getCamelContext().getRoutes())) {
+            Resource source = route.getSourceResource();
+            if (source != null && location.equals(source.getLocation())) {
+                try {
+                    getCamelContext().getRouteController().stopRoute(route.getRouteId());
+                    getCamelContext().removeRoute(route.getRouteId());
+                } catch (Exception e) {
+                    LOG.error("Route {} of {} could not be removed: {}", route.getRouteId(), shortName(location),
+                            oneLine(e));
+                }
+            }
         }
     }
 

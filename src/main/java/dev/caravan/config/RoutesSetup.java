@@ -24,7 +24,8 @@ public final class RoutesSetup extends MainListenerSupport {
         Settings settings = new Settings(main.getCamelContext());
         Path dir = Path.of(settings.get("caravan.routes-dir", "routes")).toAbsolutePath().normalize();
         if (Files.isDirectory(dir)) {
-            main.configure().setRoutesIncludePattern("file:" + dir + "/" + PATTERN);
+            // named one by one, templates first: a file of templated routes needs its template loaded before it
+            main.configure().setRoutesIncludePattern(String.join(",", files(dir)));
             boolean reload = settings.getBoolean("caravan.routes.reload", true);
             if (reload) {
                 try {
@@ -41,6 +42,38 @@ public final class RoutesSetup extends MainListenerSupport {
             LOG.info("No routes directory at {}: using the routes packaged in the jar", dir);
         }
     }
+
+    /**
+     * file: locations of every *.yaml under the folder, the files declaring route templates first (a file of
+     * templated routes needs its template loaded before it, and a flat ConfigMap mount has no templates/ folder to
+     * sort by), then by path.
+     */
+    static java.util.List<String> files(Path dir) {
+        try (java.util.stream.Stream<Path> walk = Files.walk(dir)) {
+            java.util.List<Path> files = walk.filter(p -> p.toString().endsWith(".yaml"))
+                    .filter(p -> java.util.stream.StreamSupport.stream(dir.relativize(p).spliterator(), false)
+                            .noneMatch(part -> part.toString().startsWith(".")))
+                    .toList();
+            java.util.Set<Path> templates = new java.util.HashSet<>();
+            for (Path p : files) {
+                if (TEMPLATE.matcher(Files.readString(p)).find()) {
+                    templates.add(p);
+                }
+            }
+            return files.stream().sorted(java.util.Comparator.comparing((Path p) -> !templates.contains(p))
+                            .thenComparing(p -> dir.relativize(p).toString().replace('\\', '/')))
+                    .map(p -> "file:" + p).toList();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot list the route files in " + dir, e);
+        }
+    }
+
+    private static final java.util.regex.Pattern TEMPLATE = java.util.regex.Pattern.compile("(?m)^-\\s+routeTemplate:");
+
+    /** Packaged route files in load order: templates/ before the rest, then alphabetical. */
+    static final java.util.Comparator<String> TEMPLATES_FIRST = java.util.Comparator
+            .comparing((String path) -> !path.replace("classpath:routes/", "").startsWith("templates/"))
+            .thenComparing(java.util.Comparator.naturalOrder());
 
     public String description() {
         return description;

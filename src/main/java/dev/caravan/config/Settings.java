@@ -24,23 +24,6 @@ public final class Settings {
         this.properties = context.getPropertiesComponent();
     }
 
-    /**
-     * The NAMEs of the keys PREFIX.NAME.FIELD for any of the fields, sorted: the streams, collections and the like a
-     * user declared with a few keys each (caravan.streams.pins.topic names the stream pins).
-     */
-    public static java.util.SortedSet<String> declaredNames(PropertiesComponent properties, String prefix,
-            String... fields) {
-        java.util.SortedSet<String> names = new java.util.TreeSet<>();
-        for (String key : properties.loadProperties(k -> k.startsWith(prefix)).stringPropertyNames()) {
-            String rest = key.substring(prefix.length());
-            int dot = rest.indexOf('.');
-            if (dot > 0 && java.util.Arrays.asList(fields).contains(rest.substring(dot + 1))) {
-                names.add(rest.substring(0, dot));
-            }
-        }
-        return names;
-    }
-
     /** The trimmed value, empty when unset or blank. */
     public Optional<String> find(String key) {
         return properties.resolveProperty(key).map(String::trim).filter(s -> !s.isEmpty());

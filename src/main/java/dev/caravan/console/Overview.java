@@ -13,8 +13,8 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 
-import dev.caravan.ingest.StreamDefinition;
-import dev.caravan.ingest.Streams;
+import dev.caravan.flow.Flow;
+import dev.caravan.flow.Flows;
 import dev.caravan.sink.lake.LakeWriter;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
@@ -36,13 +36,13 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 public final class Overview implements AutoCloseable {
 
     /** A sink as the console shows it: its consumer group and the topics it reads. */
-    public record Sink(String name, String group, String routeId, List<String> topics) {
+    public record Sink(String name, String group, String routeId, java.util.function.Supplier<? extends java.util.Collection<String>> topics) {
     }
 
     private final dev.caravan.kafka.KafkaClientConfig kafka;
-    private final Streams streams;
+    private final Flows flows;
     private volatile dev.caravan.schema.StreamFormats formats;
-    private final Map<String, String> polledTopics;
+    private volatile java.util.function.Supplier<Map<String, String>> pollers = Map::of;
     private final List<Sink> sinks;
     private final String dlqSuffix;
     private final LakeWriter lake;
@@ -50,17 +50,22 @@ public final class Overview implements AutoCloseable {
     private final Duration timeout;
     private final dev.caravan.kafka.LazyAdmin admin;
 
-    public Overview(dev.caravan.kafka.KafkaClientConfig kafka, Streams streams, Map<String, String> polledTopics, List<Sink> sinks,
+    public Overview(dev.caravan.kafka.KafkaClientConfig kafka, Flows flows, List<Sink> sinks,
             String dlqSuffix, LakeWriter lake, dev.caravan.sink.SinkProgress progress, Duration timeout) {
         this.progress = progress;
         this.kafka = kafka;
-        this.streams = streams;
-        this.polledTopics = polledTopics;
+        this.flows = flows;
         this.sinks = sinks;
         this.dlqSuffix = dlqSuffix;
         this.lake = lake;
         this.timeout = timeout;
         this.admin = new dev.caravan.kafka.LazyAdmin(kafka, timeout);
+    }
+
+    /** The poller writing each topic (topic -> poller), shown as the flow's source. */
+    public Overview showingPollers(java.util.function.Supplier<Map<String, String>> pollersByTopic) {
+        this.pollers = pollersByTopic;
+        return this;
     }
 
     /** The wire format of each topic, shown beside its source. */
@@ -96,10 +101,13 @@ public final class Overview implements AutoCloseable {
 
         List<Map<String, Object>> streamRows = new ArrayList<>();
         Map<String, String> sources = new LinkedHashMap<>();
-        for (StreamDefinition s : streams.all()) {
-            sources.put(s.topic(), "stream " + s.name());
+        Map<String, String> polled = pollers.get();
+        for (Flow f : flows.all()) {
+            String poller = polled.get(f.topic());
+            sources.put(f.topic(), poller != null ? "poller " + poller
+                    : f.schema() != null ? "stream " + f.name() : "flow " + f.name());
         }
-        polledTopics.forEach((topic, poller) -> sources.putIfAbsent(topic, "poller " + poller));
+        polled.forEach((topic, poller) -> sources.putIfAbsent(topic, "poller " + poller));
         for (Map.Entry<String, String> e : sources.entrySet()) {
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("topic", e.getKey());
@@ -125,7 +133,7 @@ public final class Overview implements AutoCloseable {
             List<Map<String, Object>> topics = new ArrayList<>();
             long done = 0;
             long lag = 0;
-            for (String topic : sink.topics()) {
+            for (String topic : sink.topics().get()) {
                 if (!existing.contains(topic)) {
                     continue;
                 }

@@ -42,12 +42,29 @@ public final class Metrics {
     /** Where the facts are: MongoDB collections and the lake topics of each kind. */
     public record Sources(String posts, String bestsellers, String matches, String pinsTopic, String geoTopic,
             String usersTopic, String bestsellersTopic, String matchesTopic) {
+
+        /** The seed flows' collections and topics, as their flow files declare them now (empty: no such flow). */
+        public static Sources of(dev.caravan.flow.Flows flows) {
+            java.util.function.Function<String, String> topic = n -> {
+                dev.caravan.flow.Flow f = flows.named(n);
+                return f == null ? "" : f.topic();
+            };
+            java.util.function.Function<String, String> collection = n -> {
+                dev.caravan.flow.Flow f = flows.named(n);
+                return f == null || f.mongo() == null ? n : f.mongo().collection();
+            };
+            dev.caravan.flow.Flow pins = flows.named("pins");
+            String posts = pins == null || pins.join() == null ? "posts" : pins.join().into();
+            return new Sources(posts, collection.apply("bestsellers"), collection.apply("matches"),
+                    topic.apply("pins"), topic.apply("geo"), topic.apply("users"), topic.apply("bestsellers"),
+                    topic.apply("matches"));
+        }
     }
 
     private final MongoDatabase db;
     private final MongoCollection<Document> results;
     private final LakeReader lake;
-    private final Sources sources;
+    private final java.util.function.Supplier<Sources> sourcesNow;
     private final Clock clock;
     private final CollectionWrites writes;
     private final long idleRefreshMs;
@@ -61,12 +78,13 @@ public final class Metrics {
      * @param idleRefreshMs ...for at most this long (other replicas' sinks and other writers are seen then); 0 = never
      *                      skip
      */
-    public Metrics(MongoClient client, String database, String collection, LakeReader lake, Sources sources,
+    public Metrics(MongoClient client, String database, String collection, LakeReader lake,
+            java.util.function.Supplier<Sources> sources,
             Clock clock, CollectionWrites writes, long idleRefreshMs) {
         this.db = client.getDatabase(database);
         this.results = db.getCollection(collection);
         this.lake = lake;
-        this.sources = sources;
+        this.sourcesNow = sources;
         this.clock = clock;
         this.writes = writes;
         this.idleRefreshMs = idleRefreshMs;
@@ -77,6 +95,7 @@ public final class Metrics {
     /** The timer route: every metric from what MongoDB holds now. */
     public synchronized int refreshStream() {
         long now = clock.millis();
+        Sources sources = sourcesNow.get();
         long version = writes.version(List.of(sources.posts(), sources.bestsellers(), sources.matches()));
         if (lastRefreshAt >= 0 && idleRefreshMs > 0) {
             // a refresh reads every source document: not again while nothing changed, and never more than a tenth of
@@ -205,7 +224,13 @@ public final class Metrics {
 
     // ------------------------------------------------------------------ reading the facts
 
+    /** A topic's clean zone; a flow not declared (no topic) has none. */
+    private List<Map<String, Object>> cleanZone(String topic) {
+        return topic == null || topic.isEmpty() ? List.of() : lake.clean(topic);
+    }
+
     Rows.Dataset fromMongo() {
+        Sources sources = sourcesNow.get();
         List<Rows.Post> posts = new ArrayList<>();
         for (Document d : db.getCollection(sources.posts()).find()) {
             Document pin = d.get("pin", Document.class);
@@ -227,10 +252,11 @@ public final class Metrics {
      * upserts keep), matches merged and guarded by last_updated as the sink does, posts joined by ind.
      */
     Rows.Dataset fromLake() {
-        Map<Object, Map<String, Object>> pins = latest(lake.clean(sources.pinsTopic()), r -> r.get("unique_id"));
-        Map<Object, Map<String, Object>> geo = latest(lake.clean(sources.geoTopic()),
+        Sources sources = sourcesNow.get();
+        Map<Object, Map<String, Object>> pins = latest(cleanZone(sources.pinsTopic()), r -> r.get("unique_id"));
+        Map<Object, Map<String, Object>> geo = latest(cleanZone(sources.geoTopic()),
                 r -> List.of(String.valueOf(r.get("ind")), String.valueOf(r.get("timestamp"))));
-        Map<Object, Map<String, Object>> users = latest(lake.clean(sources.usersTopic()), r -> key(r.get("ind")));
+        Map<Object, Map<String, Object>> users = latest(cleanZone(sources.usersTopic()), r -> key(r.get("ind")));
         Map<Object, Map<String, Object>> pinByInd = new HashMap<>();
         pins.values().forEach(p -> pinByInd.put(key(p.get("ind")), p));
         Map<Object, Map<String, Object>> geoByInd = new HashMap<>();
@@ -244,12 +270,12 @@ public final class Metrics {
             }
         }
         List<Rows.Book> books = new ArrayList<>();
-        latest(lake.clean(sources.bestsellersTopic()), r -> List.of(String.valueOf(r.get("list_name_encoded")),
+        latest(cleanZone(sources.bestsellersTopic()), r -> List.of(String.valueOf(r.get("list_name_encoded")),
                 String.valueOf(r.get("published_date")), String.valueOf(r.get("book_key"))))
                 .values().forEach(b -> books.add(Rows.book(b)));
         List<Rows.Match> matches = new ArrayList<>();
         Map<Object, Map<String, Object>> merged = new LinkedHashMap<>();
-        for (Map<String, Object> r : ordered(lake.clean(sources.matchesTopic()))) {
+        for (Map<String, Object> r : ordered(cleanZone(sources.matchesTopic()))) {
             Object id = key(r.get("match_id"));
             Map<String, Object> stored = merged.get(id);
             if (stored == null) {

@@ -108,6 +108,13 @@ public final class Pollers {
         return specs;
     }
 
+    /** The poller writing each topic (the console names a flow's source by it). */
+    public Map<String, String> topics() {
+        Map<String, String> out = new TreeMap<>();
+        specs().values().forEach(spec -> out.put(spec.topic(), spec.name()));
+        return out;
+    }
+
     /** Why a poller cannot run, or null when it can. */
     public String disabledReason(PollerSpec spec) {
         if (!spec.enabled()) {

@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Collection;
-import java.util.Locale;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -12,22 +12,18 @@ import java.util.concurrent.ConcurrentHashMap;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.caravan.config.Settings;
-import dev.caravan.config.StartupFailure;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.camel.CamelContext;
-import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.support.ResourceHelper;
 
 /**
- * How each stream's records travel on Kafka: JSON (the default) or Avro in the Confluent wire format
- * ({@code caravan.streams.NAME.format}). Producers encode through {@link #encode}, consumers decode by the magic byte,
+ * How each flow's records travel on Kafka: JSON (the default) or Avro in the Confluent wire format (the flow's
+ * {@code format}). Producers encode through {@link #encode}, consumers decode by the magic byte,
  * not by the setting, so a topic whose format was switched still reads its older records.
  */
 public final class StreamFormats {
 
-    private static final String PREFIX = "caravan.streams.";
     private static final ObjectMapper JSON = new ObjectMapper()
             .enable(com.fasterxml.jackson.core.JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
 
@@ -45,7 +41,9 @@ public final class StreamFormats {
         }
     }
 
-    private final Map<String, Stream> byTopic;
+    private volatile Map<String, Stream> byTopic;
+    /** Read on first use when start-up did not read them yet; null: fixed streams. */
+    private dev.caravan.flow.Flows flows;
     private final SchemaRegistry registry;
     private final Map<String, Integer> ids = new ConcurrentHashMap<>();
 
@@ -57,61 +55,69 @@ public final class StreamFormats {
     }
 
     /**
-     * Every stream named by a caravan.streams.NAME.topic or .format key: its topic is caravan.streams.NAME.topic, or
-     * caravan.topics.NAME for a polled stream; its schema caravan.streams.NAME.avro-schema, by default
-     * classpath:avro/NAME.avsc (optional for JSON streams, required for Avro ones).
+     * The format of every flow's records, kept in step with the flows: JSON, or Avro with the schema at
+     * classpath:avro/NAME.avsc (optional for a JSON flow, required for an Avro one: a flow without it is refused).
      */
-    public static StreamFormats load(CamelContext context, SchemaRegistry registry) {
-        PropertiesComponent pc = context.getPropertiesComponent();
-        java.util.List<Stream> streams = new java.util.ArrayList<>();
-        for (String name : Settings.declaredNames(pc, PREFIX, "topic", "format")) {
-            String topic = value(pc, PREFIX + name + ".topic");
-            topic = topic != null ? topic : value(pc, "caravan.topics." + name);
-            if (topic == null) {
-                throw new StartupFailure("stream " + name + " has a format but no topic: set " + PREFIX + name
-                        + ".topic (or caravan.topics." + name + " for a polled stream)");
+    public static StreamFormats of(dev.caravan.flow.Flows flows, CamelContext context, SchemaRegistry registry) {
+        StreamFormats formats = new StreamFormats(List.of(), registry);
+        Map<String, Stream> prepared = new ConcurrentHashMap<>();
+        flows.checkWith(all -> {
+            for (dev.caravan.flow.Flow f : all) {
+                prepared.put(f.name() + "|" + f.topic() + "|" + f.format(), stream(context, f));
             }
-            String format = java.util.Objects.requireNonNullElse(value(pc, PREFIX + name + ".format"), "json")
-                    .toLowerCase(Locale.ROOT);
-            if (!format.equals("json") && !format.equals("avro")) {
-                throw new StartupFailure(PREFIX + name + ".format is '" + format + "': json or avro");
-            }
-            boolean avro = format.equals("avro");
-            String configured = value(pc, PREFIX + name + ".avro-schema");
-            String location = configured != null ? configured : "classpath:avro/" + name + ".avsc";
-            Schema schema = null;
-            try (InputStream in = ResourceHelper.resolveResourceAsInputStream(context, location)) {
-                if (in != null) {
-                    schema = new Schema.Parser().parse(in);
-                }
-            } catch (IOException | RuntimeException e) {
-                throw new StartupFailure("stream " + name + ": cannot read Avro schema " + location + ": "
-                        + e.getMessage());
-            }
-            if (schema == null && (avro || configured != null)) {
-                throw new StartupFailure("stream " + name + " is Avro but has no schema at " + location + " (set "
-                        + PREFIX + name + ".avro-schema)");
-            }
-            streams.add(new Stream(name, topic, avro, schema));
-        }
-        return new StreamFormats(streams, registry);
+        });
+        flows.onChange(f -> formats.take(f.all().stream().map(flow -> prepared.computeIfAbsent(
+                flow.name() + "|" + flow.topic() + "|" + flow.format(), k -> stream(context, flow))).toList()));
+        formats.flows = flows;
+        return formats;
     }
 
-    private static String value(PropertiesComponent pc, String key) {
-        return pc.resolveProperty(key).map(String::trim).filter(s -> !s.isEmpty()).orElse(null);
+    private static Stream stream(CamelContext context, dev.caravan.flow.Flow flow) {
+        boolean avro = flow.format().equals("avro");
+        String location = "classpath:avro/" + flow.name() + ".avsc";
+        Schema schema = null;
+        try (InputStream in = ResourceHelper.resolveResourceAsInputStream(context, location)) {
+            if (in != null) {
+                schema = new Schema.Parser().parse(in);
+            }
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalArgumentException(flow.source() + ": flow " + flow.name() + ": cannot read its Avro "
+                    + "schema " + location + ": " + e.getMessage());
+        }
+        if (schema == null && avro) {
+            throw new IllegalArgumentException(flow.source() + ": flow " + flow.name() + " is Avro but has no schema "
+                    + "at " + location);
+        }
+        return new Stream(flow.name(), flow.topic(), avro, schema);
     }
+
+    private void take(Collection<Stream> streams) {
+        Map<String, Stream> m = new TreeMap<>();
+        streams.forEach(st -> m.put(st.topic(), st));
+        byTopic = Map.copyOf(m);
+    }
+
 
     public Stream stream(String topic) {
+        ensureRead();
         return byTopic.get(topic);
     }
 
     public boolean isAvro(String topic) {
+        ensureRead();
         Stream s = byTopic.get(topic);
         return s != null && s.avro();
     }
 
     public Collection<Stream> all() {
+        ensureRead();
         return byTopic.values();
+    }
+
+    private void ensureRead() {
+        if (flows != null) {
+            flows.all();
+        }
     }
 
     public SchemaRegistry registry() {

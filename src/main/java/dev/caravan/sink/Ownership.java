@@ -38,7 +38,19 @@ public final class Ownership {
     }
 
     private final Set<SinkConsumer<?, ?>> consumers = ConcurrentHashMap.newKeySet();
+    private final Map<String, java.util.function.Supplier<? extends Set<String>>> topics = new ConcurrentHashMap<>();
     private final Map<String, List<Listener>> listeners = new ConcurrentHashMap<>();
+
+    /** The topics a group's consumers read, asked at every poll: a change re-subscribes them (a new flow, say). */
+    public void subscribe(String group, java.util.function.Supplier<? extends Set<String>> wanted) {
+        topics.put(group, wanted);
+    }
+
+    /** The topics a group should read now, or null when nobody said. */
+    Set<String> wanted(String group) {
+        var supplier = topics.get(group);
+        return supplier == null ? null : supplier.get();
+    }
 
     public void listen(String group, Listener listener) {
         listeners.computeIfAbsent(group, g -> new CopyOnWriteArrayList<>()).add(listener);

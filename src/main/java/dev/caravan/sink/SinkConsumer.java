@@ -48,6 +48,11 @@ public final class SinkConsumer<K, V> extends KafkaConsumer<K, V> {
     private final Map<TopicPartition, Long> handedOut = new HashMap<>();
     private final Set<TopicPartition> pausedForOutage = new HashSet<>();
     private volatile long lastPollNanos = System.nanoTime();
+    /** The listener of the current subscription, to re-subscribe with when the group's topics change. */
+    private Watch watch;
+    /** Subscribed to {@link #NOTHING}: no flow feeds this group now. */
+    private boolean idle;
+    private static final java.util.regex.Pattern NOTHING = java.util.regex.Pattern.compile("^$");
 
     public SinkConsumer(Properties properties, Ownership ownership) {
         super(properties);
@@ -86,7 +91,8 @@ public final class SinkConsumer<K, V> extends KafkaConsumer<K, V> {
 
     @Override
     public void subscribe(Collection<String> topics, ConsumerRebalanceListener listener) {
-        super.subscribe(topics, new Watch(listener));
+        watch = new Watch(listener);
+        super.subscribe(topics, watch);
     }
 
     @Override
@@ -116,6 +122,7 @@ public final class SinkConsumer<K, V> extends KafkaConsumer<K, V> {
             resume(back);
             pausedForOutage.clear();
         }
+        followTopics();
         lastPollNanos = System.nanoTime();
         ConsumerRecords<K, V> records = super.poll(timeout);
         for (TopicPartition tp : records.partitions()) {
@@ -124,6 +131,28 @@ public final class SinkConsumer<K, V> extends KafkaConsumer<K, V> {
         }
         ownership.afterPoll(group, this);
         return records;
+    }
+
+    /**
+     * Re-subscribes when the group's topics changed (a flow added or removed); the rebalance does the rest. With no
+     * topic left the consumer subscribes to a pattern no topic matches: it stays a quiet member rather than failing
+     * its polls.
+     */
+    private void followTopics() {
+        Set<String> wanted = ownership.wanted(group);
+        if (wanted == null || watch == null || wanted.equals(subscription()) && idle == wanted.isEmpty()) {
+            return;
+        }
+        if (wanted.isEmpty() != idle) {
+            // a topic list and a pattern cannot replace each other: leave the one subscription before the other
+            unsubscribe();
+        }
+        if (wanted.isEmpty()) {
+            super.subscribe(NOTHING, watch);
+        } else {
+            super.subscribe(List.copyOf(wanted), watch);
+        }
+        idle = wanted.isEmpty();
     }
 
     /**

@@ -42,7 +42,7 @@ class ConfigLintTest {
             while (m.find()) {
                 String key = m.group(1);
                 if (key.startsWith("?") || key.startsWith("env:") || key.startsWith("sys:")
-                        || templateParameters.contains(key)) {
+                        || templateParameters.contains(key) || beanFunction(key)) {
                     continue;
                 }
                 if (!documented.containsKey(key.split(":", 2)[0])) {
@@ -51,6 +51,41 @@ class ConfigLintTest {
             }
         }
         assertThat(missing).as("placeholders used in routes/ but not declared in application.properties").isEmpty();
+    }
+
+    /** {{bean:NAME.method}}: a value computed by a bean Caravan binds (the flows' topics); the method must exist. */
+    private static boolean beanFunction(String key) {
+        if (!key.startsWith("bean:flows.")) {
+            return false;
+        }
+        String method = key.substring("bean:flows.".length());
+        return java.util.Arrays.stream(dev.caravan.flow.Flows.class.getMethods())
+                .anyMatch(m -> m.getName().equals(method) && m.getParameterCount() == 0);
+    }
+
+    @Test
+    void everyFlowFileDeclaresOneFlowNamedForTheFileWhoseSchemasExist() throws IOException {
+        List<String> problems = new ArrayList<>();
+        Map<String, Long> perFile = new java.util.TreeMap<>();
+        for (dev.caravan.flow.Flow flow : dev.caravan.testing.FlowFiles.all()) {
+            String file = Path.of(flow.source()).getFileName().toString();
+            perFile.merge(file, 1L, Long::sum);
+            if (!file.equals(flow.name() + ".camel.yaml")) {
+                problems.add(flow.source() + ": flow " + flow.name() + " in a file named otherwise");
+            }
+            if (flow.schema() != null && flow.schema().startsWith("classpath:")
+                    && !Files.exists(Path.of("src/main/resources", flow.schema().substring("classpath:".length())))) {
+                problems.add(flow.source() + ": no JSON Schema " + flow.schema());
+            }
+            if (flow.format().equals("avro") && !Files.exists(Path.of("src/main/avro", flow.name() + ".avsc"))) {
+                problems.add(flow.source() + ": Avro without src/main/avro/" + flow.name() + ".avsc");
+            }
+        }
+        try (java.util.stream.Stream<Path> files = Files.list(Path.of("routes/flows"))) {
+            files.map(f -> f.getFileName().toString()).filter(f -> perFile.getOrDefault(f, 0L) != 1)
+                    .forEach(f -> problems.add("routes/flows/" + f + ": " + perFile.getOrDefault(f, 0L) + " flows"));
+        }
+        assertThat(problems).as("flow files: one flow each, named for it, its schemas in the build").isEmpty();
     }
 
     @Test
@@ -112,6 +147,8 @@ class ConfigLintTest {
                 }
             }
             String base = file.getFileName().toString().replaceAll("\\.camel\\.yaml$|\\.yaml$", "");
+            // a flow file is named for its flow, whose route is flow-NAME
+            base = file.getParent().getFileName().toString().equals("flows") ? "flow-" + base : base;
             if (!ids.contains(base)) {
                 problems.add(file + ": no route, rest or configuration with id '" + base + "' (ids: " + ids + ")");
             }

@@ -329,7 +329,7 @@ class DeployConfigTest {
         Set<String> keys = declaredKeys().keySet();
         assertThat(readByCaravan("CARAVAN_CLUSTER_SERVICE", keys)).isTrue();
         assertThat(readByCaravan("CARAVAN_ROUTES_DIR", keys)).as("caravan.routes-dir").isTrue();
-        assertThat(readByCaravan("CARAVAN_INBOX_COLLECTION", keys)).as("caravan.inbox.collection").isTrue();
+        assertThat(readByCaravan("CARAVAN_LAKE_FLUSH_BYTES", keys)).as("caravan.lake.flush-bytes").isTrue();
         assertThat(readByCaravan("S3_SECRET_KEY", keys)).isTrue();
         assertThat(readByCaravan("CARAVAN_CLUSTER_SERVCE", keys)).isFalse();
         assertThat(readByCaravan("KAFKA_BOOTSTRAP_SERVERS", keys)).isFalse();

@@ -28,7 +28,9 @@ import org.junit.jupiter.api.Test;
 @CamelMainTest(
         configurationClasses = CaravanConfiguration.class,
         properties = {
-            "camel.main.routes-include-pattern=file:routes/ingest/streams.camel.yaml,file:routes/config/http-errors.camel.yaml",
+            // the geo stream is the geo flow's: its file, on the templates it uses
+            "camel.main.routes-include-pattern=file:routes/templates/*.camel.yaml,file:routes/flows/geo.camel.yaml,"
+                    + "file:routes/ingest/streams.camel.yaml,file:routes/config/*.camel.yaml",
             "caravan.embedded=false",
             "caravan.kafka.brokers=127.0.0.1:1",
             "caravan.mongodb.uri=mongodb://127.0.0.1:1",
@@ -97,7 +99,7 @@ class StreamIngestRouteTest {
         assertProblem(post("geo", "text/csv", "ind\n1", key), 415, "application/x-ndjson");
         assertProblem(post("geo", "application/x-ndjson", (GEO + "\n").formatted(1).repeat(3), key), 413,
                 "at most 2 records");
-        assertProblem(post("nowhere", "application/json", GEO.formatted(1), key), 404, "streams: geo, inbox, pins, users");
+        assertProblem(post("nowhere", "application/json", GEO.formatted(1), key), 404, "no stream named 'nowhere'; streams: geo");
         Exchange invalid = post("geo", "application/json",
                 "[" + GEO.formatted(1) + ",{\"ind\":2,\"timestamp\":\"t\",\"latitude\":\"north\"}]", key);
         assertProblem(invalid, 422, "nothing was published");

@@ -46,7 +46,7 @@ class MetricsRefreshTest {
         server = new MongoServer(H2Backend.inMemory());
         client = MongoClients.create(server.bindAndGetConnectionString());
         metrics = new Metrics(client, "caravan", "metrics", null,
-                SOURCES, clock, writes, IDLE_MS);
+                () -> SOURCES, clock, writes, IDLE_MS);
         results = client.getDatabase("caravan").getCollection("metrics");
     }
 
@@ -97,7 +97,7 @@ class MetricsRefreshTest {
     @Test
     void zeroIdleLimitRefreshesEveryTime() {
         Metrics always = new Metrics(client, "caravan", "metrics", null,
-                SOURCES, clock, writes, 0);
+                () -> SOURCES, clock, writes, 0);
         assertThat(always.refreshStream()).isPositive();
         assertThat(always.refreshStream()).isPositive();
     }

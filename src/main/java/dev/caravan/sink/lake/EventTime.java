@@ -7,35 +7,32 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
-import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The time a record's lake file is partitioned by (dt=, hour=): the value of the stream's event-time field when it has
- * one (caravan.lake.time-fields, topic:field), else the Kafka record's timestamp. An unreadable event time falls back
+ * The time a record's lake file is partitioned by (dt=, hour=): the value of its flow's event-time field when it has
+ * one (the flow's eventTime), else the Kafka record's timestamp. An unreadable event time falls back
  * to the Kafka timestamp too: a file is never refused for its date.
  */
 final class EventTime {
 
     private static final DateTimeFormatter SPACED = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
 
-    private final Map<String, String> fieldByTopic = new HashMap<>();
+    private final dev.caravan.flow.Flows flows;
 
-    EventTime(String spec) {
-        for (String pair : spec.split(",")) {
-            int colon = pair.lastIndexOf(':');
-            if (colon > 0) {
-                fieldByTopic.put(pair.substring(0, colon).trim(), pair.substring(colon + 1).trim());
-            }
-        }
+    EventTime(dev.caravan.flow.Flows flows) {
+        this.flows = flows;
     }
 
+    /** The topic's flow's event-time field, or null. */
     String field(String topic) {
-        return fieldByTopic.get(topic);
+        dev.caravan.flow.Flow flow = flows.ofTopic(topic);
+        return flow == null || flow.lake() == null || flow.lake().eventTime().isEmpty() ? null
+                : flow.lake().eventTime();
     }
 
     long of(String topic, Map<String, Object> record, long kafkaTimestamp) {
-        String field = fieldByTopic.get(topic);
+        String field = field(topic);
         if (field == null || record == null || record.get(field) == null) {
             return kafkaTimestamp;
         }

@@ -18,6 +18,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.GZIPInputStream;
@@ -51,21 +53,38 @@ public final class LakeCompactor {
     private final LakeStore store;
     private final LakeKeys keys;
     private final Clock clock;
-    private final String allTopics;
+    private final Supplier<String> allTopics;
+    private final Function<String, String> scheduledTopics;
     private final CommittedOffsets committed;
     private Consumer<String> stepHook = step -> { };
 
-    public LakeCompactor(LakeStore store, LakeKeys keys, Clock clock, String allTopics, CommittedOffsets committed) {
+    /**
+     * @param allTopics       every lake topic, comma-separated, as the flows declare them now
+     * @param scheduledTopics the lake topics compacted on a schedule (daily, weekly), as the flows declare them now
+     */
+    public LakeCompactor(LakeStore store, LakeKeys keys, Clock clock, Supplier<String> allTopics,
+            Function<String, String> scheduledTopics, CommittedOffsets committed) {
         this.store = store;
         this.keys = keys;
         this.clock = clock;
         this.allTopics = allTopics;
+        this.scheduledTopics = scheduledTopics;
         this.committed = committed;
+    }
+
+    /** Every topic listed, on a fixed list (tests, the command line). */
+    public LakeCompactor(LakeStore store, LakeKeys keys, Clock clock, String allTopics, CommittedOffsets committed) {
+        this(store, keys, clock, () -> allTopics, schedule -> allTopics, committed);
     }
 
     /** POST /api/v1/lake/compact: the topics asked for, or every lake topic. */
     public Result compactRequested(String topics) {
-        return compact(topics == null || topics.isBlank() ? allTopics : topics);
+        return compact(topics == null || topics.isBlank() ? allTopics.get() : topics);
+    }
+
+    /** The schedule's run (routes/sink/lake-compaction): the topics whose flows are compacted on it. */
+    public Result compactScheduled(String schedule) {
+        return compact(scheduledTopics.apply(schedule));
     }
 
     /** Tests stop a run after a step (by throwing) to leave what a crash would leave. */

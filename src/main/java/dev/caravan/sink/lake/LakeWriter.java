@@ -65,11 +65,9 @@ public final class LakeWriter implements Ownership.Listener {
     private final LakeStore store;
     private final LakeKeys keys;
     private final Limits limits;
-    private final boolean rawZone;
-    private final boolean cleanZone;
+    private final dev.caravan.flow.Flows flows;
     private final LakeCleaning cleaning;
     private final EventTime eventTime;
-    private final Map<String, String> formatByTopic = new java.util.HashMap<>();
     private final org.apache.avro.file.CodecFactory avroCodec;
     private final Clock clock;
     private volatile StreamFormats formats;
@@ -88,31 +86,16 @@ public final class LakeWriter implements Ownership.Listener {
     private volatile String lastOutage;
     private final java.util.Deque<Map<String, Object>> recent = new java.util.concurrent.ConcurrentLinkedDeque<>();
 
-    LakeWriter(LakeStore store, LakeKeys keys, Limits limits, boolean rawZone, boolean cleanZone,
-            LakeCleaning cleaning, EventTime eventTime, Clock clock) {
-        this(store, keys, limits, rawZone, cleanZone, cleaning, eventTime, "", "deflate", clock);
-    }
-
-    LakeWriter(LakeStore store, LakeKeys keys, Limits limits, boolean rawZone, boolean cleanZone,
-            LakeCleaning cleaning, EventTime eventTime, String formats, String avroCodec, Clock clock) {
-        for (String pair : formats.split(",")) {
-            int colon = pair.lastIndexOf(':');
-            if (colon > 0) {
-                String format = pair.substring(colon + 1).trim();
-                if (!format.equals(AvroFiles.FORMAT) && !format.equals(NdjsonFile.FORMAT)) {
-                    throw new IllegalArgumentException("caravan.lake.formats: '" + format + "' is neither ndjson.gz nor avro");
-                }
-                formatByTopic.put(pair.substring(0, colon).trim(), format);
-            }
-        }
+    /** Per topic, what its flow declares: zones, format, event time and cleaning (no flow: the raw zone only). */
+    public LakeWriter(LakeStore store, LakeKeys keys, Limits limits, dev.caravan.flow.Flows flows, String avroCodec,
+            Clock clock) {
+        this.flows = flows;
         this.avroCodec = AvroFiles.codec(avroCodec);
         this.store = store;
         this.keys = keys;
         this.limits = limits;
-        this.rawZone = rawZone;
-        this.cleanZone = cleanZone;
-        this.cleaning = cleaning;
-        this.eventTime = eventTime;
+        this.cleaning = new LakeCleaning(flows);
+        this.eventTime = new EventTime(flows);
         this.clock = clock;
     }
 
@@ -132,14 +115,6 @@ public final class LakeWriter implements Ownership.Listener {
     public LakeWriter decodingWith(StreamFormats formats) {
         this.formats = formats;
         return this;
-    }
-
-    /** The bean the configuration binds. */
-    public static LakeWriter create(org.apache.camel.CamelContext context, LakeStore store, LakeKeys keys,
-            Limits limits, String zones, String cleaners, String timeFields, String formats, String avroCodec) {
-        List<String> z = List.of(zones.replace(" ", "").split(","));
-        return new LakeWriter(store, keys, limits, z.contains("raw"), z.contains("clean"),
-                new LakeCleaning(context, cleaners), new EventTime(timeFields), formats, avroCodec, Clock.systemUTC());
     }
 
     /**
@@ -369,7 +344,8 @@ public final class LakeWriter implements Ownership.Listener {
         long ts = timestamp == null ? clock.millis() : timestamp;
         // a record is turned into a map only when cleaning or an event-time field needs one; the raw zone only
         // needs to know that the bytes are one JSON object, which a streaming pass tells at a fraction of the cost
-        boolean needMap = (cleanZone && cleaning.cleans(unit.topic)) || eventTime.field(unit.topic) != null;
+        boolean cleans = cleaning.cleans(unit.topic);
+        boolean needMap = cleans || eventTime.field(unit.topic) != null;
         StreamFormats.Decoded wire = null;
         boolean wireBytes = formats != null && StreamFormats.isWire(value);
         if (wireBytes) {
@@ -405,7 +381,7 @@ public final class LakeWriter implements Ownership.Listener {
         unit.bytes += value == null ? 0 : value.length;
         unit.commit = commit;
         long bucketTime = eventTime.of(unit.topic, parsed, ts);
-        if (rawZone) {
+        if (rawZone(unit.topic)) {
             LakeFile raw = file(unit, "raw", offset, bucketTime, wire);
             if (raw instanceof AvroFiles.RawWire avro) {
                 avro.append(unit.topic, unit.partition, offset, ts, key, value);
@@ -417,7 +393,7 @@ public final class LakeWriter implements Ownership.Listener {
                 appendRawLine((NdjsonFile) raw, unit, offset, ts, key, value, shape);
             }
         }
-        if (cleanZone && cleaning.cleans(unit.topic)) {
+        if (cleans) {
             if (parsed == null) {
                 if (wire == null) {
                     unit.refuse(offset, "not one JSON object");
@@ -426,7 +402,7 @@ public final class LakeWriter implements Ownership.Listener {
                 unit.skipped++;
             } else {
                 try {
-                    Map<String, Object> clean = cleaning.clean(unit.topic, unit.partition, offset, parsed);
+                    Map<String, Object> clean = cleaning.clean(unit.topic, unit.partition, offset, key, parsed);
                     LakeFile f = file(unit, "clean", offset, bucketTime, null);
                     if (f instanceof AvroFiles.Clean avro) {
                         avro.append(offset, clean, value.length);
@@ -443,8 +419,15 @@ public final class LakeWriter implements Ownership.Listener {
         }
     }
 
+    /** The raw zone is written for a topic whose flow declares it, and for a topic no flow declares. */
+    private boolean rawZone(String topic) {
+        dev.caravan.flow.Flow flow = flows.ofTopic(topic);
+        return flow == null || flow.lake() == null || flow.lake().raw();
+    }
+
     private LakeFile file(LakeUnit unit, String zone, long offset, long bucketTime, StreamFormats.Decoded wire) {
-        String format = formatByTopic.getOrDefault(unit.topic, NdjsonFile.FORMAT);
+        dev.caravan.flow.Flow flow = flows.ofTopic(unit.topic);
+        String format = flow == null || flow.lake() == null ? NdjsonFile.FORMAT : flow.lake().format();
         // an Avro raw file holds one writer schema: records of another schema id start a file of their own
         boolean ownSchema = wire != null && format.equals(AvroFiles.FORMAT);
         String bucket = zone + "|" + LakeKeys.bucket(bucketTime) + (ownSchema ? "|" + wire.schemaId() : "");

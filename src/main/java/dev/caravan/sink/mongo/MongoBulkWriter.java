@@ -40,7 +40,7 @@ public final class MongoBulkWriter {
 
     private final MongoClient client;
     private final String database;
-    private final Set<String> indexed = ConcurrentHashMap.newKeySet();
+    private final Set<CollectionSpec> indexed = ConcurrentHashMap.newKeySet();
     private final CollectionWrites writes;
 
     public MongoBulkWriter(MongoClient client, String database) {
@@ -233,29 +233,34 @@ public final class MongoBulkWriter {
         return new ReplaceOneModel<>(filter, w.document(), new ReplaceOptions().upsert(true));
     }
 
-    /** The unique index on the business key (and a 2dsphere index on GeoJSON coordinates), once per collection. */
+    /** The unique index on the business key, and the indexes the flow declares (2dsphere, TTL), once per collection. */
     private void ensureIndexes(CollectionSpec spec) {
-        if (indexed.contains(spec.name())) {
+        if (indexed.contains(spec)) {
             return;
         }
         MongoCollection<Document> c = client.getDatabase(database).getCollection(spec.name());
-        if (spec.keyFields().equals(List.of("_id"))) {
-            indexed.add(spec.name()); // keyed by _id, which is unique already
-            return;
-        }
-        try {
-            c.createIndex(Indexes.ascending(spec.keyFields()), new IndexOptions().unique(true).name("business_key"));
-        } catch (MongoException e) {
-            throw new MongoUnavailableException("cannot create the unique index of " + spec.name(), e);
-        }
-        if (spec.type().equals("geo")) {
+        // keyed by _id, which is unique already
+        if (!spec.keyFields().equals(List.of("_id"))) {
             try {
-                c.createIndex(Indexes.geo2dsphere("coordinates"));
+                c.createIndex(Indexes.ascending(spec.keyFields()), new IndexOptions().unique(true).name("business_key"));
             } catch (MongoException e) {
-                // the embedded server has no 2dsphere indexes; a real MongoDB does
-                LOG.warn("No 2dsphere index on {}.coordinates: {}", spec.name(), e.getMessage());
+                throw new MongoUnavailableException("cannot create the unique index of " + spec.name(), e);
             }
         }
-        indexed.add(spec.name());
+        for (dev.caravan.flow.Flow.Index index : spec.indexes()) {
+            try {
+                if (index.kind().equals("2dsphere")) {
+                    c.createIndex(Indexes.geo2dsphere(index.field()));
+                } else {
+                    c.createIndex(Indexes.ascending(index.field()), new IndexOptions()
+                            .expireAfter(index.expireAfterSeconds(), java.util.concurrent.TimeUnit.SECONDS));
+                }
+            } catch (MongoException e) {
+                // a server without the index kind still stores the documents; the index is a query aid
+                LOG.warn("No {} index on {}.{}: {}", index.kind(), spec.name(), index.field(), e.getMessage());
+            }
+        }
+        // per declaration, so a reloaded flow with a new index gets it
+        indexed.add(spec);
     }
 }

@@ -12,6 +12,8 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.caravan.config.CaravanConfiguration;
 import dev.caravan.config.Connections;
+import dev.caravan.flow.Flow;
+import dev.caravan.flow.Flows;
 import dev.caravan.embedded.EmbeddedS3;
 import dev.caravan.testing.LakeFiles;
 import org.apache.camel.CamelContext;
@@ -106,14 +108,10 @@ class LakeCompactorTest {
 
     @Test
     void avroFilesAreMergedToo_cleanOnesWithDifferentSchemasUnderOneDerivedFromAll() throws Exception {
-        context.getRegistry().bind("echoCleaner", new Object() {
-            public Map<String, Object> clean(Map<String, Object> raw) {
-                return raw;
-            }
-        });
+        // a flow with both zones in Avro and no cleaning steps: the clean zone holds the records as they came
+        Flows flows = Flows.of(List.of(Flow.of(Map.of("name", "a1", "topic", "a1", "lakeFormat", "avro"), "test")));
         LakeWriter writer = new LakeWriter(store, new LakeKeys(""), new LakeWriter.Limits(4, 1 << 30, 60_000),
-                true, true, new LakeCleaning(context, "a1:echoCleaner"), new EventTime(""), "a1:avro", "snappy",
-                Clock.systemUTC());
+                flows, "snappy", Clock.systemUTC());
         // the first two sets carry a number "x", the later ones a text "y": each file has its own schema
         writer.accept(records("a1", 0, 8, o -> "{\"n\":" + o + ",\"x\":" + o + "}"));
         writer.accept(records("a1", 8, 20, o -> "{\"n\":" + o + ",\"y\":\"v" + o + "\"}"));
@@ -164,8 +162,10 @@ class LakeCompactorTest {
                 return "test";
             }
         };
+        Flows flows = Flows.of(List.of(Flow.of(Map.of("name", "w1", "topic", "w1", "lake", "raw", "lakeFormat", "avro"),
+                "test")));
         LakeWriter writer = new LakeWriter(store, new LakeKeys(""), new LakeWriter.Limits(4, 1 << 30, 60_000),
-                true, false, new LakeCleaning(context, ""), new EventTime(""), "w1:avro", "deflate", Clock.systemUTC())
+                flows, "deflate", Clock.systemUTC())
                 .decodingWith(new dev.caravan.schema.StreamFormats(List.of(
                         new dev.caravan.schema.StreamFormats.Stream("w1", "w1", true, v2)), registry));
         // four sets of four: two written with v1, two with v2 (the last one stays out: its commit may be pending)
@@ -252,8 +252,9 @@ class LakeCompactorTest {
     }
 
     private static LakeWriter writer() {
+        // topics no flow declares: the raw zone, NDJSON
         return new LakeWriter(store, new LakeKeys(""), new LakeWriter.Limits(4, 1 << 30, 60_000),
-                true, false, new LakeCleaning(context, ""), new EventTime(""), Clock.systemUTC());
+                Flows.of(List.of()), "deflate", Clock.systemUTC());
     }
 
     private static List<Exchange> records(String topic, long from, long to) {

@@ -183,7 +183,7 @@ class LakeWriterRecoveryTest {
 
     private static LakeWriter writer(LakeStore store, int flushRecords) {
         return new LakeWriter(store, new LakeKeys(""), new LakeWriter.Limits(flushRecords, 1 << 30, 50),
-                true, false, new LakeCleaning(context, ""), new EventTime(""), CLOCK);
+                dev.caravan.flow.Flows.of(List.of()), "deflate", CLOCK);
     }
 
     private static List<Exchange> records(String topic, long from, long to, List<Long> committed) {

@@ -20,14 +20,14 @@ import org.bson.Document;
 import org.junit.jupiter.api.Test;
 
 /**
- * The content-based router and the cleaning routes, advised by route id: the router's exits are mocked to see where a
- * record goes; the cleaning routes run for real and hand back the pending write.
+ * The router and the flows' routes (the shipped flow files on the flow template), advised by route id: the entry of
+ * the geo flow is watched to see where a record goes; the flows run for real and hand back the pending writes.
  */
 @CamelMainTest(
         configurationClasses = CaravanConfiguration.class,
         properties = {
-            "camel.main.routes-include-pattern=file:routes/sink/mongo-router.camel.yaml,"
-                    + "file:routes/sink/clean-record.camel.yaml,file:routes/config/sink-records.camel.yaml",
+            "camel.main.routes-include-pattern=file:routes/templates/*.camel.yaml,file:routes/flows/*.camel.yaml,"
+                    + "file:routes/sink/mongo-router.camel.yaml,file:routes/config/*.camel.yaml",
             "caravan.embedded=false",
             "caravan.kafka.brokers=127.0.0.1:1",
             "caravan.mongodb.uri=mongodb://127.0.0.1:1",
@@ -36,16 +36,18 @@ import org.junit.jupiter.api.Test;
             "caravan.ingest.timeout-ms=500",
             "caravan.s3.access-key=test",
             "caravan.s3.secret-key=test",
-            "camel.server.enabled=false",
+            // the flow files' doors need an HTTP server
+            "camel.server.enabled=true",
+            "camel.server.port=0",
             "camel.management.enabled=false"
         },
-        advices = @AdviceRouteMapping(route = "mongo-router", advice = MongoRouterRouteTest.RouterAdvice.class))
+        advices = @AdviceRouteMapping(route = "flow-geo", advice = MongoRouterRouteTest.GeoFlowAdvice.class))
 class MongoRouterRouteTest {
 
-    public static final class RouterAdvice extends AdviceWithRouteBuilder {
+    public static final class GeoFlowAdvice extends AdviceWithRouteBuilder {
         @Override
         public void configure() {
-            weaveById("to-clean-geo").before().to("mock:geo");
+            weaveAddFirst().to("mock:geo");
         }
     }
 
@@ -56,7 +58,7 @@ class MongoRouterRouteTest {
     ProducerTemplate producer;
 
     @Test
-    void theRouterSendsEachTopicToItsCleaningRoute() throws Exception {
+    void theRouterSendsEachTopicToItsFlow() throws Exception {
         geoExit.expectedMessageCount(1);
 
         Exchange result = send("direct:mongo-router", "caravan.geo",
@@ -76,16 +78,16 @@ class MongoRouterRouteTest {
     }
 
     @Test
-    void aTopicNoCollectionTakesFailsAtTheRouteStage() {
+    void aTopicNoFlowReadsFailsAtTheRouteStage() {
         Exchange result = send("direct:mongo-router", "caravan.elsewhere", "{}");
 
-        assertThat(result.getException()).hasMessageContaining("no collection takes records of topic caravan.elsewhere");
+        assertThat(result.getException()).hasMessageContaining("no flow reads topic caravan.elsewhere");
         assertThat(result.getProperty(SinkFailure.STAGE)).isEqualTo("route");
     }
 
     @Test
-    void theCleaningRouteOfPinsParsesChecksCleansAndKeysByUniqueId() {
-        Exchange result = send("direct:clean-pins", "caravan.pins", "{\"index\":3,\"unique_id\":\"u-3\","
+    void theFlowOfPinsParsesChecksCleansAndKeysByUniqueId() {
+        Exchange result = send("direct:mongo-router", "caravan.pins", "{\"index\":3,\"unique_id\":\"u-3\","
                 + "\"follower_count\":\"12k\",\"title\":\"No Title Data Available\"}");
 
         PendingWrite write = (PendingWrite) result.getMessage().getBody(List.class).get(0);
@@ -96,10 +98,10 @@ class MongoRouterRouteTest {
 
     @Test
     void eachFailureIsTaggedWithItsStage() {
-        assertThat(send("direct:clean-users", "caravan.users", "[1,2]").getProperty(SinkFailure.STAGE)).isEqualTo("parse");
-        assertThat(send("direct:clean-users", "caravan.users", "{\"a.b\":1}").getProperty(SinkFailure.STAGE))
+        assertThat(send("direct:mongo-router", "caravan.users", "[1,2]").getProperty(SinkFailure.STAGE)).isEqualTo("parse");
+        assertThat(send("direct:mongo-router", "caravan.users", "{\"a.b\":1}").getProperty(SinkFailure.STAGE))
                 .isEqualTo("validate");
-        assertThat(send("direct:clean-users", "caravan.users", "{\"ind\":\"x\"}").getProperty(SinkFailure.STAGE))
+        assertThat(send("direct:mongo-router", "caravan.users", "{\"ind\":\"x\"}").getProperty(SinkFailure.STAGE))
                 .isEqualTo("clean");
     }
 

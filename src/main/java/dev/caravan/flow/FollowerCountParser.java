@@ -1,4 +1,4 @@
-package dev.caravan.clean;
+package dev.caravan.flow;
 
 import java.math.BigDecimal;
 import java.util.Locale;

@@ -1,4 +1,4 @@
-package dev.caravan.clean;
+package dev.caravan.flow;
 
 import java.math.BigDecimal;
 import java.time.LocalDateTime;
@@ -63,10 +63,43 @@ final class Values {
         throw new CleaningException(field + " must be a number, got " + describe(value));
     }
 
-    /** "2020-08-28 03:52:47" (taken as UTC), ISO-8601 with an offset or Z, or with milliseconds ("...T10:00:00.000Z"). */
+    /** A date in the given pattern (UTC unless it carries an offset); a date alone is its day's start. */
+    static Date date(Object value, String field, DateTimeFormatter format) {
+        if (format == null) {
+            return date(value, field);
+        }
+        if (value instanceof String s) {
+            try {
+                var parsed = format.parseBest(s.trim(), OffsetDateTime::from, LocalDateTime::from,
+                        java.time.LocalDate::from);
+                if (parsed instanceof OffsetDateTime o) {
+                    return Date.from(o.toInstant());
+                }
+                if (parsed instanceof LocalDateTime l) {
+                    return Date.from(l.toInstant(ZoneOffset.UTC));
+                }
+                return Date.from(((java.time.LocalDate) parsed).atStartOfDay().toInstant(ZoneOffset.UTC));
+            } catch (DateTimeParseException e) {
+                // fall through to the error below
+            }
+        }
+        throw new CleaningException(field + " must be a date like " + format + ", got " + describe(value));
+    }
+
+    /**
+     * "2020-08-28 03:52:47" (taken as UTC), ISO-8601 with an offset or Z, or with milliseconds ("...T10:00:00.000Z"),
+     * or a day alone ("2024-01-07", its start in UTC).
+     */
     static Date date(Object value, String field) {
         if (value instanceof String s) {
             String t = s.trim();
+            if (t.length() == 10) {
+                try {
+                    return Date.from(java.time.LocalDate.parse(t).atStartOfDay().toInstant(ZoneOffset.UTC));
+                } catch (DateTimeParseException e) {
+                    // not a day alone: the formats below
+                }
+            }
             try {
                 return Date.from(LocalDateTime.parse(t, SPACED).toInstant(ZoneOffset.UTC));
             } catch (DateTimeParseException e) {
