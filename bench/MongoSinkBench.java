@@ -460,7 +460,7 @@ public class MongoSinkBench {
         batchesFromMetrics(app.httpPort);
         try (MongoClient client = MongoClients.create(mongoUri)) {
             long posts = client.getDatabase(DATABASE).getCollection("posts").estimatedDocumentCount();
-            result("sink: joined posts stored (caravan.mongo.join.parts)", posts, "documents",
+            result("sink: joined posts stored (the pins flow's joinInto)", posts, "documents",
                     join == 0 ? "0 without --join=1: " + (posts == 0 ? "OK" : "NOT OK") : "");
         }
         if (jfr != null) {
