@@ -8,6 +8,7 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 import de.bwaldvogel.mongo.MongoCollection;
 import de.bwaldvogel.mongo.MongoDatabase;
+import de.bwaldvogel.mongo.backend.CollectionOptions;
 import de.bwaldvogel.mongo.backend.Index;
 import de.bwaldvogel.mongo.backend.IndexKey;
 import de.bwaldvogel.mongo.backend.KeyValue;
@@ -67,10 +68,33 @@ class DurableH2Backend extends H2Backend {
     public Document handleCommand(Channel channel, String database, String command, Document query) {
         Lock lock = lockFor(command);
         try {
+            if ("aggregate".equalsIgnoreCase(command)) {
+                query = withGeoMatch(database, query);
+            }
             return super.handleCommand(channel, database, command, query);
         } finally {
             unlockAfterCommit(lock);
         }
+    }
+
+    /**
+     * An aggregation whose first stage is a $match with geo operators (the library has none) gets that stage as a
+     * match on the _ids the collection's geo query finds; the rest of the pipeline is the library's.
+     */
+    private Document withGeoMatch(String database, Document command) {
+        if (!(command.get("pipeline") instanceof List<?> pipeline) || pipeline.isEmpty()
+                || !(pipeline.get(0) instanceof Document first) || !(first.get("$match") instanceof Document match)
+                || !GeoQuery.hasGeoAnywhere(match) || !(command.get("aggregate") instanceof String collection)) {
+            return command;
+        }
+        if (!(resolveDatabase(database).resolveCollection(collection, false) instanceof GeoCollection geo)) {
+            return command;
+        }
+        Document rewritten = new Document(command);
+        List<Object> stages = new java.util.ArrayList<>(pipeline);
+        stages.set(0, new Document("$match", new Document("_id", new Document("$in", geo.ids(match)))));
+        rewritten.put("pipeline", stages);
+        return rewritten;
     }
 
     /**
@@ -117,6 +141,15 @@ class DurableH2Backend extends H2Backend {
 
         KeyOrderedDatabase(String databaseName) {
             super(databaseName, getMvStore(), getCursorRegistry());
+        }
+
+        /** The library's collection on the library's maps, also answering geo finds. */
+        @Override
+        protected MongoCollection<Object> openOrCreateCollection(String collectionName, CollectionOptions options) {
+            String namespace = getFullCollectionNamespace(collectionName);
+            MVMap<Object, Document> data = getMvStore().openMap("databases." + namespace);
+            MVMap<String, Object> meta = getMvStore().openMap("meta." + namespace);
+            return new GeoCollection(this, collectionName, options, data, meta, getCursorRegistry());
         }
 
         @Override

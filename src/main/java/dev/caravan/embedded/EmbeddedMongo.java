@@ -5,9 +5,26 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import de.bwaldvogel.mongo.MongoServer;
+import de.bwaldvogel.mongo.MongoVersion;
 
 /** A MongoDB wire-protocol server backed by an H2 MVStore file, so documents survive a restart. */
 public final class EmbeddedMongo implements AutoCloseable {
+
+    /**
+     * The server version the embedded server reports: MongoDB 5.0 (wire version 13), what its library implements
+     * (its own 5.0 constant reports wire 8, which today's drivers, mongosh 2.x and Compass refuse: they need 9).
+     */
+    static final MongoVersion VERSION = new MongoVersion() {
+        @Override
+        public java.util.List<Integer> getVersionArray() {
+            return java.util.List.of(5, 0, 0);
+        }
+
+        @Override
+        public int getWireVersion() {
+            return 13;
+        }
+    };
 
     private final Path file;
     private final String host;
@@ -25,6 +42,7 @@ public final class EmbeddedMongo implements AutoCloseable {
     public void start() throws Exception {
         Files.createDirectories(file.getParent());
         backend = new DurableH2Backend(file.toAbsolutePath().toString());
+        backend.version(VERSION);
         server = new MongoServer(backend);
         server.bind(host, port);
         address = server.getLocalAddress();

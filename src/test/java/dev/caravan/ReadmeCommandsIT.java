@@ -1,0 +1,141 @@
+package dev.caravan;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+
+import dev.caravan.testing.RunningCaravan;
+import dev.caravan.testing.Tool;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * README cannot drift from what works: every command of the README blocks marked {@code <!-- run by ReadmeCommandsIT
+ * -->} runs, in README order, against a running Caravan with today's releases of the tools users have (curl,
+ * mongosh, kcat, the AWS CLI), with README's addresses swapped for the test's ports. Each must succeed and print what
+ * README says it prints.
+ */
+class ReadmeCommandsIT {
+
+    static final String MARK = "<!-- run by ReadmeCommandsIT -->";
+
+    @TempDir
+    static Path data;
+    @TempDir
+    static Path work;
+    static RunningCaravan app;
+
+    @BeforeAll
+    static void start() {
+        app = RunningCaravan.start(data, Map.of("caravan.lake.rotate-interval-ms", "500",
+                "caravan.lake.check-interval-ms", "100"));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        app.close();
+    }
+
+    @Test
+    void everyMarkedCommandRunsAndPrintsWhatReadmeShows() throws Exception {
+        List<String> commands = commands(Files.readString(Path.of("README.md")));
+        assertThat(commands).as("marked commands in README").hasSizeGreaterThanOrEqualTo(6);
+        Tool bash = Tool.require("bash", "part of every Debian");
+        for (String command : commands) {
+            String tool = command.replaceFirst("^(\\S+=\\S+\\s+)*", "").split("\\s+")[0];
+            Tool.require(tool, "see .ci/run");
+            String local = local(command);
+            Predicate<String> expected = expectation(command);
+            // the lake lands within a rotation interval, so a command may need a few tries
+            await(command).atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+                Tool.Result r = bash.run(Duration.ofSeconds(60), Map.of("HOME", work.toString()), "-c",
+                        "cd " + work + " && " + local);
+                assertThat(r.exit()).as(command + "\n" + r.err()).isZero();
+                assertThat(expected.test(r.out())).as(command + " printed:\n" + r.out()).isTrue();
+            });
+        }
+    }
+
+    /** The commands of the marked bash blocks, continuation lines joined, comment lines left out. */
+    static List<String> commands(String readme) {
+        List<String> out = new ArrayList<>();
+        String[] lines = readme.split("\n");
+        for (int i = 0; i < lines.length; i++) {
+            if (!lines[i].strip().equals(MARK)) {
+                continue;
+            }
+            int j = i + 1;
+            while (j < lines.length && !lines[j].startsWith("```")) {
+                j++;
+            }
+            StringBuilder command = new StringBuilder();
+            for (j++; j < lines.length && !lines[j].startsWith("```"); j++) {
+                String line = lines[j];
+                if (command.isEmpty() && (line.isBlank() || line.startsWith("#"))) {
+                    continue;
+                }
+                if (line.endsWith("\\")) {
+                    command.append(line, 0, line.length() - 1).append(' ');
+                    continue;
+                }
+                if (line.stripTrailing().endsWith("|")) {
+                    command.append(line).append(' ');
+                    continue;
+                }
+                command.append(line);
+                out.add(command.toString().strip());
+                command.setLength(0);
+            }
+            i = j;
+        }
+        return out;
+    }
+
+    /** README's addresses (the defaults) as this test's. */
+    private static String local(String command) {
+        var c = app.connections();
+        String http = app.property("caravan.active.http-port");
+        String mongo = c.mongoUri().replaceFirst("^mongodb://", "").replaceFirst("/.*$", "");
+        return command.replace("localhost:8080", "127.0.0.1:" + http).replace("127.0.0.1:8080", "127.0.0.1:" + http)
+                .replace("127.0.0.1:9092", c.kafkaBrokers()).replace("127.0.0.1:27017", mongo)
+                .replace("http://127.0.0.1:9000", c.s3Endpoint());
+    }
+
+    /** What each command must print, as README shows it. */
+    private static Predicate<String> expectation(String command) {
+        if (command.contains("/api/v1/inbox")) {
+            return out -> out.contains("\"topic\":\"caravan.inbox\"") && out.contains("\"id\":");
+        }
+        if (command.contains("/api/v1/streams/geo")) {
+            return out -> out.contains("\"accepted\":2");
+        }
+        if (command.startsWith("kcat")) {
+            return out -> out.contains("Tiny cabin");
+        }
+        if (command.contains("mongosh") && command.contains("db.inbox.find")) {
+            return out -> out.contains("Tiny cabin") && out.contains("follower_count");
+        }
+        if (command.contains("mongosh") && command.contains("aggregate")) {
+            return out -> out.contains("Albania") && out.contains("Armenia");
+        }
+        if (command.contains("mongosh") && command.contains("$near")) {
+            // the nearer of README's two geo records comes first
+            return out -> out.contains("Albania") && out.contains("Armenia")
+                    && out.indexOf("Albania") < out.indexOf("Armenia");
+        }
+        if (command.contains("aws ") && command.contains(" ls ")) {
+            return out -> out.contains("raw/caravan.inbox/dt=");
+        }
+        throw new AssertionError("ReadmeCommandsIT does not know what this README command should print: " + command);
+    }
+}
