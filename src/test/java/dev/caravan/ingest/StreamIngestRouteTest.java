@@ -33,6 +33,8 @@ import org.junit.jupiter.api.Test;
                     + "file:routes/ingest/streams.camel.yaml,file:routes/config/*.camel.yaml",
             "caravan.embedded=false",
             "caravan.kafka.brokers=127.0.0.1:1",
+            // nothing listens there: the start-up probes give up fast
+            "caravan.health.timeout-ms=300",
             "caravan.mongodb.uri=mongodb://127.0.0.1:1",
             "caravan.s3.endpoint=http://127.0.0.1:1",
             "caravan.ingest.api-keys=secret-1,secret-2",

@@ -29,6 +29,8 @@ import org.junit.jupiter.api.Test;
                     + "file:routes/config/lake-sink-errors.camel.yaml",
             "caravan.embedded=false",
             "caravan.kafka.brokers=127.0.0.1:1",
+            // nothing listens there: the start-up probes give up fast
+            "caravan.health.timeout-ms=300",
             "caravan.mongodb.uri=mongodb://127.0.0.1:1",
             "caravan.s3.endpoint=http://127.0.0.1:1",
             "caravan.ingest.timeout-ms=500",

@@ -30,6 +30,8 @@ import org.junit.jupiter.api.Test;
                     + "file:routes/sink/mongo-router.camel.yaml,file:routes/config/*.camel.yaml",
             "caravan.embedded=false",
             "caravan.kafka.brokers=127.0.0.1:1",
+            // nothing listens there: the start-up probes give up fast
+            "caravan.health.timeout-ms=300",
             "caravan.mongodb.uri=mongodb://127.0.0.1:1",
             "caravan.s3.endpoint=http://127.0.0.1:1",
             // no broker here: start-up's topic check gives up fast; static keys skip the AWS credentials chain

@@ -1,0 +1,105 @@
+package dev.caravan.poll;
+
+import static dev.caravan.testing.FixtureApi.fixture;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.caravan.config.CaravanConfiguration;
+import dev.caravan.testing.FixtureApi;
+import dev.caravan.testing.FixtureApi.Answer;
+import org.apache.camel.EndpointInject;
+import org.apache.camel.Exchange;
+import org.apache.camel.Produce;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.builder.AdviceWithRouteBuilder;
+import org.apache.camel.component.mock.MockEndpoint;
+import org.apache.camel.test.main.junit5.AdviceRouteMapping;
+import org.apache.camel.test.main.junit5.CamelMainTest;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The http-poller template, as the randomuser flow instantiates it, advised by id: Kafka is a mock, the API a local
+ * fixture in randomuser.me's shape, MongoDB (the poller's state) the embedded one. A run maps, keys and produces every
+ * record with its credentials dropped; a second run of the same answers produces nothing (unchanged records are
+ * skipped by their remembered hash).
+ */
+@CamelMainTest(
+        configurationClasses = CaravanConfiguration.class,
+        properties = {
+            "camel.main.routes-include-pattern=file:routes/templates/*.camel.yaml,"
+                    + "file:routes/flows/randomusers.camel.yaml,file:routes/config/*.camel.yaml",
+            "caravan.embedded.kafka.port=0",
+            "caravan.embedded.mongo.port=0",
+            "caravan.embedded.s3.port=0",
+            "caravan.poll.enabled=false",
+            "camel.server.enabled=false",
+            "camel.management.enabled=false"
+        },
+        advices = @AdviceRouteMapping(route = "poller-randomuser", advice = HttpPollerRouteTest.Advice.class))
+class HttpPollerRouteTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    static FixtureApi api;
+    static Path data;
+
+    public static final class Advice extends AdviceWithRouteBuilder {
+        @Override
+        public void configure() {
+            weaveByToUri("kafka:*").replace().to("mock:kafka");
+        }
+    }
+
+    @EndpointInject("mock:kafka")
+    MockEndpoint kafka;
+    @Produce
+    ProducerTemplate producer;
+
+    @BeforeAll
+    static void api() throws Exception {
+        api = new FixtureApi();
+        api.on("/api/", r -> Answer.json(fixture("randomuser-page1.json")));
+        data = Files.createTempDirectory("poller-route-test");
+        // read by the properties component before the context starts: the fixture's address and a data dir of its own
+        System.setProperty("caravan.randomuser.base-url", api.baseUrl());
+        System.setProperty("caravan.data-dir", data.toString());
+    }
+
+    @AfterAll
+    static void close() throws Exception {
+        System.clearProperty("caravan.randomuser.base-url");
+        System.clearProperty("caravan.data-dir");
+        api.close();
+    }
+
+    @Test
+    void aRunProducesEachRecordKeyedAndWithoutCredentials_aRepeatProducesNothing() throws Exception {
+        Pollers pollers = producer.getCamelContext().getRegistry().lookupByNameAndType("pollers", Pollers.class);
+
+        PollRun.Summary first = pollers.runNow("randomuser");
+
+        assertThat(first.status()).isEqualTo("OK");
+        assertThat(first.produced()).isEqualTo(3);
+        List<Exchange> records = kafka.getExchanges();
+        assertThat(records).hasSize(3);
+        for (Exchange e : records) {
+            JsonNode user = JSON.readTree(e.getMessage().getBody(byte[].class));
+            assertThat(e.getMessage().getHeader("kafka.KEY", String.class))
+                    .isEqualTo(user.at("/login/uuid").asText()).isNotBlank();
+            assertThat(user.get("login").has("password")).as("credentials dropped by the mapper").isFalse();
+            assertThat(user.get("login").has("sha256")).isFalse();
+        }
+
+        PollRun.Summary again = pollers.runNow("randomuser");
+
+        assertThat(again.produced()).isZero();
+        assertThat(again.unchanged()).isEqualTo(3);
+        assertThat(kafka.getExchanges()).as("nothing more reached Kafka").hasSize(3);
+    }
+}
