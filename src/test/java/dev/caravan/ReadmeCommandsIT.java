@@ -51,19 +51,45 @@ class ReadmeCommandsIT {
         List<String> commands = commands(Files.readString(Path.of("README.md")));
         assertThat(commands).as("marked commands in README").hasSizeGreaterThanOrEqualTo(6);
         Tool bash = Tool.require("bash", "part of every Debian");
+        Map<String, String> env = environment();
         for (String command : commands) {
             String tool = command.replaceFirst("^(\\S+=\\S+\\s+)*", "").split("\\s+")[0];
-            Tool.require(tool, "see .ci/run");
+            if (!tool.equals("duckdb")) {
+                Tool.require(tool, "see .ci/run");
+            }
+            if (command.contains(" s3 cp ")) {
+                // the copy must find every file set of the records posted above
+                await().atMost(Duration.ofSeconds(60)).until(() -> app.lakeLanded("caravan.geo"));
+            }
             String local = local(command);
             Predicate<String> expected = expectation(command);
             // the lake lands within a rotation interval, so a command may need a few tries
             await(command).atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
-                Tool.Result r = bash.run(Duration.ofSeconds(60), Map.of("HOME", work.toString()), "-c",
+                Tool.Result r = bash.run(Duration.ofSeconds(60), env, "-c",
                         "cd " + work + " && " + local);
                 assertThat(r.exit()).as(command + "\n" + r.err()).isZero();
                 assertThat(expected.test(r.out())).as(command + " printed:\n" + r.out()).isTrue();
             });
         }
+    }
+
+    /**
+     * The tools' environment: a home of the test's own, and, where the DuckDB CLI is not installed (no Debian or npm
+     * package has it), src/test/tools/duckdb on the PATH: the same engine through npm's @duckdb/node-api.
+     */
+    private static Map<String, String> environment() throws Exception {
+        Map<String, String> env = new java.util.HashMap<>(Map.of("HOME", work.toString()));
+        if (Tool.find("duckdb") == null) {
+            Tool npm = Tool.require("npm", "apt-get install npm");
+            String root = npm.run(Duration.ofSeconds(30), Map.of(), "root", "-g").out().strip();
+            if (!Files.isDirectory(Path.of(root, "@duckdb", "node-api"))) {
+                Tool.missing("@duckdb/node-api", "npm install -g @duckdb/node-api");
+            }
+            env.put("NODE_PATH", root);
+            env.put("PATH", Path.of("src/test/tools").toAbsolutePath() + java.io.File.pathSeparator
+                    + System.getenv("PATH"));
+        }
+        return env;
     }
 
     /** The commands of the marked bash blocks, continuation lines joined, comment lines left out. */
@@ -101,6 +127,17 @@ class ReadmeCommandsIT {
         return out;
     }
 
+    /** The geo records per country as MongoDB has them, as CSV with this header. */
+    private static String countsInMongo(String header) {
+        StringBuilder out = new StringBuilder(header).append('\n');
+        app.mongo().getCollection("geo").aggregate(List.of(
+                new org.bson.Document("$group", new org.bson.Document("_id", "$country")
+                        .append("posts", new org.bson.Document("$sum", 1))),
+                new org.bson.Document("$sort", new org.bson.Document("_id", 1))))
+                .forEach(d -> out.append(d.get("_id")).append(',').append(d.get("posts")).append('\n'));
+        return out.toString();
+    }
+
     /** README's addresses (the defaults) as this test's. */
     private static String local(String command) {
         var c = app.connections();
@@ -135,6 +172,13 @@ class ReadmeCommandsIT {
         }
         if (command.contains("aws ") && command.contains(" ls ")) {
             return out -> out.contains("raw/caravan.inbox/dt=");
+        }
+        if (command.contains("aws ") && command.contains(" cp ")) {
+            return out -> out.contains("clean/caravan.geo/dt=");
+        }
+        if (command.startsWith("duckdb")) {
+            // DuckDB's counts per country are MongoDB's
+            return out -> out.equals(countsInMongo("country,posts"));
         }
         throw new AssertionError("ReadmeCommandsIT does not know what this README command should print: " + command);
     }
