@@ -187,7 +187,9 @@ public final class MongoBulkWriter {
         List<WriteModel<Document>> models = new ArrayList<>(writes.size());
         for (PendingWrite w : writes) {
             // a key known to be absent is inserted: far cheaper than an upsert, which must look for it first
-            models.add(absent.contains(w.filter()) ? new InsertOneModel<>(w.document()) : model(w));
+            // a copy: the driver gives an inserted document an ObjectId in place, which a retry as an update (a
+            // lost insert race, a batch retried after an outage) would then try to write over the stored _id
+            models.add(absent.contains(w.filter()) ? new InsertOneModel<>(new Document(w.document())) : model(w));
         }
         List<PendingWrite> raced = new ArrayList<>();
         try {

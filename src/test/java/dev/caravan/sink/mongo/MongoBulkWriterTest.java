@@ -20,6 +20,7 @@ class MongoBulkWriterTest {
     private final CollectionSpec guarded = new CollectionSpec("users", "users", List.of("ind"),
             CollectionSpec.Mode.REPLACE, "version");
     private MongoServer server;
+    private String connection;
     private MongoClient client;
     private MongoBulkWriter writer;
     private long offset;
@@ -27,7 +28,8 @@ class MongoBulkWriterTest {
     @BeforeEach
     void start() {
         server = new MongoServer(H2Backend.inMemory());
-        client = MongoClients.create(server.bindAndGetConnectionString());
+        connection = server.bindAndGetConnectionString();
+        client = MongoClients.create(connection);
         writer = new MongoBulkWriter(client, "caravan");
     }
 
@@ -64,6 +66,35 @@ class MongoBulkWriterTest {
 
         Document stored = client.getDatabase("caravan").getCollection("users").find().first();
         assertThat(stored).containsEntry("a", 1).containsEntry("b", 2);
+    }
+
+    @Test
+    void aKeyInsertedByAnotherWriterBetweenTheReadAndTheInsertIsMergedNotDeadLettered() {
+        // another consumer (the geo part of the same post) inserts right after this writer found the key absent
+        CollectionSpec posts = new CollectionSpec("posts", "posts", List.of("ind"), CollectionSpec.Mode.MERGE, null);
+        java.util.concurrent.atomic.AtomicBoolean raced = new java.util.concurrent.atomic.AtomicBoolean();
+        try (MongoClient other = MongoClients.create(connection);
+                MongoClient racing = MongoClients.create(com.mongodb.MongoClientSettings.builder()
+                        .applyConnectionString(new com.mongodb.ConnectionString(connection))
+                        .addCommandListener(new com.mongodb.event.CommandListener() {
+                            @Override
+                            public void commandSucceeded(com.mongodb.event.CommandSucceededEvent event) {
+                                if ("find".equals(event.getCommandName()) && raced.compareAndSet(false, true)) {
+                                    other.getDatabase("caravan").getCollection("posts")
+                                            .insertOne(new Document("ind", 9L).append("geo", new Document("x", 1)));
+                                }
+                            }
+                        }).build())) {
+            SinkBatch batch = new MongoBulkWriter(racing, "caravan").write(batch(new PendingWrite(posts,
+                    new Document("ind", 9L), new Document("ind", 9L).append("pin", new Document("y", 2)), source())));
+
+            assertThat(raced).isTrue();
+            assertThat(batch.deadLetters()).isEmpty();
+            List<Document> stored = client.getDatabase("caravan").getCollection("posts").find()
+                    .into(new java.util.ArrayList<>());
+            assertThat(stored).hasSize(1);
+            assertThat(stored.get(0)).containsKeys("geo", "pin");
+        }
     }
 
     private Map<Long, Long> versions() {
