@@ -48,14 +48,14 @@ class MongoSinkIT {
 
     @Test
     void postedRecordsAreCleanedIntoTheirCollections() throws Exception {
-        app.post("/api/v1/streams/pins", "application/json", "{\"index\":\"9001\",\"unique_id\":\"pin-9001\","
+        accepted("/api/v1/streams/pins", "{\"index\":\"9001\",\"unique_id\":\"pin-9001\","
                 + "\"title\":\"No Title Data Available\",\"description\":\"Cozy cabin\",\"poster_name\":\"Ada\","
                 + "\"follower_count\":\"1.5M\",\"tag_list\":\"a,b\",\"is_image_or_video\":\"image\","
                 + "\"image_src\":\"Image src error.\",\"downloaded\":1,\"save_location\":\"Local save in /data/diy\","
                 + "\"category\":\"diy\"}");
-        app.post("/api/v1/streams/geo", "application/json", "{\"ind\":9001,\"timestamp\":\"2020-08-28 03:52:47\","
+        accepted("/api/v1/streams/geo", "{\"ind\":9001,\"timestamp\":\"2020-08-28 03:52:47\","
                 + "\"latitude\":-89.9787,\"longitude\":-173.293,\"country\":\"Albania\"}");
-        app.post("/api/v1/streams/users", "application/json", "{\"ind\":9001,\"first_name\":\"Ada\","
+        accepted("/api/v1/streams/users", "{\"ind\":9001,\"first_name\":\"Ada\","
                 + "\"last_name\":\"King\",\"age\":\"36\",\"date_joined\":\"2015-10-31 11:13:49\"}");
 
         Document pin = awaitOne("pins", Filters.eq("unique_id", "pin-9001"));
@@ -175,6 +175,11 @@ class MongoSinkIT {
         assertThat(second.statusCode()).isEqualTo(200);
         assertThat(second.body()).contains("\"redriven\":2");
         assertThat(app.post("/api/v1/dlq/nowhere/redrive", "application/json", "").statusCode()).isEqualTo(404);
+    }
+
+    private static void accepted(String path, String body) throws Exception {
+        var answer = app.post(path, "application/json", body);
+        assertThat(answer.statusCode()).as(path + ": " + answer.body()).isEqualTo(202);
     }
 
     private static Document awaitOne(String collection, org.bson.conversions.Bson filter) {

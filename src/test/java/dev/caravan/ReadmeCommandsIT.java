@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 
+import dev.caravan.testing.DuckDb;
 import dev.caravan.testing.RunningCaravan;
 import dev.caravan.testing.Tool;
 import org.junit.jupiter.api.AfterAll;
@@ -73,22 +74,10 @@ class ReadmeCommandsIT {
         }
     }
 
-    /**
-     * The tools' environment: a home of the test's own, and, where the DuckDB CLI is not installed (no Debian or npm
-     * package has it), src/test/tools/duckdb on the PATH: the same engine through npm's @duckdb/node-api.
-     */
+    /** The tools' environment: a home of the test's own, and DuckDB (its CLI, or the stand-in) on the PATH. */
     private static Map<String, String> environment() throws Exception {
-        Map<String, String> env = new java.util.HashMap<>(Map.of("HOME", work.toString()));
-        if (Tool.find("duckdb") == null) {
-            Tool npm = Tool.require("npm", "apt-get install npm");
-            String root = npm.run(Duration.ofSeconds(30), Map.of(), "root", "-g").out().strip();
-            if (!Files.isDirectory(Path.of(root, "@duckdb", "node-api"))) {
-                Tool.missing("@duckdb/node-api", "npm install -g @duckdb/node-api");
-            }
-            env.put("NODE_PATH", root);
-            env.put("PATH", Path.of("src/test/tools").toAbsolutePath() + java.io.File.pathSeparator
-                    + System.getenv("PATH"));
-        }
+        Map<String, String> env = new java.util.HashMap<>(DuckDb.environment());
+        env.put("HOME", work.toString());
         return env;
     }
 

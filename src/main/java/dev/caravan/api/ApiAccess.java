@@ -5,6 +5,8 @@ import java.util.Base64;
 import java.util.Locale;
 import java.util.Set;
 
+import dev.caravan.settings.HttpSettings;
+import dev.caravan.settings.IngestSettings;
 import dev.caravan.config.Settings;
 import io.vertx.ext.auth.authentication.AuthenticationProvider;
 import io.vertx.ext.web.RoutingContext;
@@ -42,9 +44,9 @@ public final class ApiAccess extends MainListenerSupport {
     public void afterConfigure(BaseMainSupport main) {
         CamelContext context = main.getCamelContext();
         Settings settings = new Settings(context);
-        ingest = new ApiKeys(settings.get("caravan.ingest.api-keys", ""), "caravan.ingest.api-keys");
-        observe = new ApiKeys(settings.get("caravan.observe.api-keys", ""), "caravan.observe.api-keys");
-        admin = new ApiKeys(settings.get("caravan.admin.api-keys", ""), "caravan.admin.api-keys");
+        ingest = new ApiKeys(settings.get(IngestSettings.API_KEYS), IngestSettings.API_KEYS.key());
+        observe = new ApiKeys(settings.get(HttpSettings.OBSERVE_API_KEYS), HttpSettings.OBSERVE_API_KEYS.key());
+        admin = new ApiKeys(settings.get(HttpSettings.ADMIN_API_KEYS), HttpSettings.ADMIN_API_KEYS.key());
         table = new EndpointTable(context);
         context.getRegistry().bind("apiAccess", this);
         MainHttpServer server = context.hasService(MainHttpServer.class);

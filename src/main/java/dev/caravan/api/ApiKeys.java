@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
+import dev.caravan.settings.IngestSettings;
 import dev.caravan.config.StartupFailure;
 
 /**
@@ -23,7 +24,7 @@ public final class ApiKeys {
     private final List<byte[]> digests;
 
     public ApiKeys(String commaSeparated) {
-        this(commaSeparated, "caravan.ingest.api-keys");
+        this(commaSeparated, IngestSettings.API_KEYS.key());
     }
 
     public ApiKeys(String commaSeparated, String setting) {

@@ -26,7 +26,7 @@ public final class HttpProblems extends MainListenerSupport {
 
     @Override
     public void afterStart(BaseMainSupport main) {
-        String port = new Settings(main.getCamelContext()).get(Settings.ACTIVE_HTTP_PORT, null);
+        String port = new Settings(main.getCamelContext()).find(Settings.ACTIVE_HTTP_PORT).orElse(null);
         VertxPlatformHttpRouter router = port == null ? null
                 : VertxPlatformHttpRouter.lookup(main.getCamelContext(),
                         VertxPlatformHttpRouter.getRouterNameFromPort(Integer.parseInt(port)));

@@ -4,6 +4,17 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
+import dev.caravan.settings.ConnectionSettings;
+import dev.caravan.settings.HttpSettings;
+import dev.caravan.settings.IngestSettings;
+import dev.caravan.settings.LakeSettings;
+import dev.caravan.settings.MetricsSettings;
+import dev.caravan.settings.MongoSinkSettings;
+import dev.caravan.settings.OpsSettings;
+import dev.caravan.settings.PollSettings;
+import dev.caravan.settings.PollerApiSettings;
+import dev.caravan.settings.SchemaSettings;
+import dev.caravan.settings.SettingsCatalogue;
 import com.mongodb.ConnectionString;
 import com.mongodb.MongoClientSettings;
 import com.mongodb.client.MongoClient;
@@ -94,15 +105,15 @@ public final class CaravanConfiguration implements CamelConfiguration {
         registry.bind("kafkaClientConfig", kafka);
         // refused credentials or certificates stop the start with one line, instead of a reconnect loop
         dev.caravan.kafka.KafkaProbe.check(kafka,
-                Duration.ofMillis(settings.getInt("caravan.health.timeout-ms", 5_000)));
+                settings.get(HttpSettings.HEALTH_TIMEOUT));
 
         MongoClient mongo = MongoClients.create(MongoClientSettings.builder()
                 .applyConnectionString(new ConnectionString(c.mongoUri()))
                 .applyToClusterSettings(b -> b.serverSelectionTimeout(
-                        settings.getInt("caravan.mongodb.server-selection-timeout-ms", 10_000), TimeUnit.MILLISECONDS))
+                        (int) settings.get(ConnectionSettings.MONGODB_SERVER_SELECTION_TIMEOUT).toMillis(), TimeUnit.MILLISECONDS))
                 .applicationName("caravan")
                 .build());
-        S3Client s3 = s3Client(c, settings.getBoolean("caravan.s3.force-path-style", true));
+        S3Client s3 = s3Client(c, settings.get(ConnectionSettings.S3_FORCE_PATH_STYLE));
         LakeBucket bucket = new LakeBucket(s3, c.s3Bucket());
         try {
             if (bucket.ensureExists()) {
@@ -120,17 +131,17 @@ public final class CaravanConfiguration implements CamelConfiguration {
         registry.bind("ownership", ownership);
         registry.bind("caravanKafkaClients", new dev.caravan.kafka.CaravanKafkaClients(ownership, kafka));
         dev.caravan.sink.SinkProgress sinkProgress = new dev.caravan.sink.SinkProgress(
-                Duration.ofMillis(settings.getInt("caravan.sink.stall-limit-ms", 120_000)));
+                settings.get(MongoSinkSettings.SINK_STALL_LIMIT));
         registry.bind("sinkProgress", sinkProgress);
         registry.bind("sinkOutage", new dev.caravan.sink.SinkOutage(sinkProgress,
-                Duration.ofMillis(settings.getInt("caravan.sink.retry-initial-ms", 500)),
-                Duration.ofMillis(settings.getInt("caravan.sink.retry-max-ms", 30_000))));
+                settings.get(MongoSinkSettings.SINK_RETRY_INITIAL),
+                settings.get(MongoSinkSettings.SINK_RETRY_MAX)));
         registry.bind("sinkProgressCheck", new dev.caravan.health.SinkProgressCheck(sinkProgress));
 
         registry.bind("jsonAnswer", new dev.caravan.api.JsonAnswer());
         dev.caravan.ops.Operations operations = new dev.caravan.ops.Operations(context,
-                settings.getInt("caravan.ops.concurrency", 2),
-                Duration.ofMillis(settings.getInt("caravan.ops.wait-ms", 10_000)));
+                settings.get(OpsSettings.CONCURRENCY),
+                settings.get(OpsSettings.WAIT));
         registry.bind("operations", operations);
         context.addService(new ClosingService(operations), true, false);
 
@@ -158,29 +169,29 @@ public final class CaravanConfiguration implements CamelConfiguration {
         StreamFormats formats = StreamFormats.of(flows, context, schemaRegistry);
         registry.bind("streamFormats", formats);
         registry.bind("registryApi", new dev.caravan.schema.RegistryApi(schemaRegistry));
-        RecordsParser parser = new RecordsParser(settings.getInt("caravan.ingest.max-records", 1000));
-        int retryAfter = settings.getInt("caravan.ingest.retry-after-seconds", 5);
+        RecordsParser parser = new RecordsParser(settings.get(IngestSettings.MAX_RECORDS));
+        int retryAfter = (int) settings.get(IngestSettings.RETRY_AFTER).toSeconds();
         registry.bind("streamIngest", new StreamIngest(streams, parser, formats, retryAfter));
         registry.bind("restProxy", new RestProxyV2(streams, parser, formats, retryAfter));
         registry.bind("restProxyErrors", new RestProxyErrors());
         registry.bind("openApiDocument", new OpenApiDocument(streams));
         registry.bind("idempotencyKeys", new IdempotencyKeys(mongo, c.mongoDatabase(),
-                settings.get("caravan.ingest.idempotency-collection", "ingest_requests"),
-                Duration.ofSeconds(settings.getInt("caravan.ingest.idempotency-window-seconds", 86_400)),
-                Duration.ofMillis(2L * settings.getInt("caravan.ingest.timeout-ms", 10_000) + 5_000),
+                settings.get(IngestSettings.IDEMPOTENCY_COLLECTION),
+                settings.get(IngestSettings.IDEMPOTENCY_WINDOW),
+                settings.get(IngestSettings.TIMEOUT).multipliedBy(2).plusSeconds(5),
                 java.time.Clock.systemUTC()));
         KafkaPublisher publisher = new KafkaPublisher(kafka,
-                Duration.ofMillis(settings.getInt("caravan.ingest.timeout-ms", 10_000)),
-                settings.getInt("caravan.ingest.transactional-producers", 4),
-                settings.get("caravan.ingest.transactional-id-prefix", "caravan-ingest-" + hostName() + "-"
-                        + settings.get(Settings.ACTIVE_HTTP_PORT, "0")),
-                settings.getInt("caravan.ingest.transaction-timeout-ms", 60_000),
-                settings.getInt("caravan.ingest.retry-after-seconds", 5));
+                settings.get(IngestSettings.TIMEOUT),
+                settings.get(IngestSettings.TRANSACTIONAL_PRODUCERS),
+                settings.find(IngestSettings.TRANSACTIONAL_ID_PREFIX).orElse("caravan-ingest-" + hostName() + "-"
+                        + settings.find(Settings.ACTIVE_HTTP_PORT).orElse("0")),
+                (int) settings.get(IngestSettings.TRANSACTION_TIMEOUT).toMillis(),
+                (int) settings.get(IngestSettings.RETRY_AFTER).toSeconds());
         registry.bind("kafkaPublisher", publisher);
         // a flow's topic exists before its first record, so no request pays for its creation; Avro flows register
         flows.onChange(f -> {
             Topics.ensure(kafka, f.all().stream().map(dev.caravan.flow.Flow::topic).toList(),
-                    Duration.ofMillis(settings.getInt("caravan.ingest.timeout-ms", 10_000)));
+                    settings.get(IngestSettings.TIMEOUT));
             registerAvroSchemas(formats);
         });
 
@@ -192,29 +203,30 @@ public final class CaravanConfiguration implements CamelConfiguration {
         registry.bind("sinkFailure", new SinkFailure());
         dev.caravan.sink.mongo.CollectionWrites collectionWrites = new dev.caravan.sink.mongo.CollectionWrites();
         registry.bind("mongoBulkWriter", new MongoBulkWriter(mongo, c.mongoDatabase(), collectionWrites));
-        DeadLetters deadLetters = new DeadLetters(kafka, settings.get("caravan.dlq.suffix", ".dlq"),
-                Duration.ofMillis(settings.getInt("caravan.ingest.timeout-ms", 10_000)))
+        DeadLetters deadLetters = new DeadLetters(kafka, settings.get(MongoSinkSettings.DLQ_SUFFIX),
+                settings.get(IngestSettings.TIMEOUT))
                 .countingIn(new dev.caravan.config.Meters(context));
         registry.bind("deadLetters", deadLetters);
         registry.bind("commitBatch", new CommitBatch());
-        registry.bind("redrive", new Redrive(kafka, settings.get("caravan.dlq.suffix", ".dlq"),
-                settings.get("caravan.dlq.redrive-group", "caravan-redrive"),
-                Duration.ofMillis(settings.getInt("caravan.ingest.timeout-ms", 10_000))));
+        registry.bind("redrive", new Redrive(kafka, settings.get(MongoSinkSettings.DLQ_SUFFIX),
+                settings.get(MongoSinkSettings.DLQ_REDRIVE_GROUP),
+                settings.get(IngestSettings.TIMEOUT)));
 
         // the lake sink: units of NDJSON.gz files per partition, manifests, reconcile
-        LakeKeys lakeKeys = new LakeKeys(settings.get("caravan.s3.prefix", ""));
+        LakeKeys lakeKeys = new LakeKeys(settings.get(ConnectionSettings.S3_PREFIX));
         LakeStore lakeStore = new LakeStore(s3, c.s3Bucket());
-        String lakeGroup = settings.get("caravan.lake.group", "caravan-lake");
-        String mongoGroup = settings.get("caravan.mongo.group", "caravan-mongo");
+        String lakeGroup = settings.get(LakeSettings.GROUP);
+        String mongoGroup = settings.get(MongoSinkSettings.GROUP);
         // the sinks subscribe to their flows' topics, again whenever the flows change
         ownership.subscribe(lakeGroup, flows::lakeTopics);
         ownership.subscribe(mongoGroup, flows::mongoTopics);
         dev.caravan.config.Meters meters = new dev.caravan.config.Meters(context);
         LakeWriter lakeWriter = new LakeWriter(lakeStore, lakeKeys,
-                new LakeWriter.Limits(settings.getInt("caravan.lake.flush-records", 10_000),
-                        Long.parseLong(settings.get("caravan.lake.flush-bytes", "67108864")),
-                        settings.getInt("caravan.lake.rotate-interval-ms", 60_000)),
-                flows, settings.get("caravan.lake.avro-codec", "deflate"), java.time.Clock.systemUTC())
+                new LakeWriter.Limits(settings.get(LakeSettings.FLUSH_RECORDS),
+                        settings.get(LakeSettings.FLUSH_BYTES),
+                        (int) settings.get(LakeSettings.ROTATE_INTERVAL).toMillis()),
+                flows, settings.get(LakeSettings.AVRO_CODEC), java.time.Clock.systemUTC())
+                .parquetCodec(settings.get(LakeSettings.PARQUET_CODEC))
                 .decodingWith(formats)
                 .fencedBy((topic, partition) -> ownership.owns(lakeGroup,
                         new org.apache.kafka.common.TopicPartition(topic, partition)))
@@ -223,7 +235,7 @@ public final class CaravanConfiguration implements CamelConfiguration {
         ownership.listen(lakeGroup, lakeWriter);
         registry.bind("lakeWriter", lakeWriter);
         LakeReconcile reconcile = new LakeReconcile(lakeStore, lakeKeys, kafka, lakeGroup,
-                Duration.ofMillis(settings.getInt("caravan.health.timeout-ms", 5_000)));
+                settings.get(HttpSettings.HEALTH_TIMEOUT));
         registry.bind("lakeReconcile", reconcile);
         registry.bind("lakeCompactor", new dev.caravan.sink.lake.LakeCompactor(lakeStore, lakeKeys,
                 java.time.Clock.systemUTC(), () -> String.join(",", flows.lakeTopics()), flows::compactedTopics,
@@ -232,11 +244,11 @@ public final class CaravanConfiguration implements CamelConfiguration {
 
         // analytics: stream results from MongoDB, batch results from the lake's clean zone
         registry.bind("metrics", new dev.caravan.metrics.Metrics(mongo, c.mongoDatabase(),
-                settings.get("caravan.metrics.collection", "metrics"),
+                settings.get(MetricsSettings.COLLECTION),
                 new dev.caravan.sink.lake.LakeReader(lakeStore, lakeKeys),
                 () -> dev.caravan.metrics.Metrics.Sources.of(flows),
                 java.time.Clock.systemUTC(), collectionWrites,
-                Long.parseLong(settings.get("caravan.metrics.idle-refresh-ms", "300000"))));
+                settings.get(MetricsSettings.IDLE_REFRESH).toMillis()));
 
         // the operator console: its files, and the overview it reads beside the pollers and metrics APIs
         registry.bind("consoleAssets", new dev.caravan.console.ConsoleAssets());
@@ -245,36 +257,35 @@ public final class CaravanConfiguration implements CamelConfiguration {
                         new dev.caravan.console.Overview.Sink("MongoDB", mongoGroup, "streams-to-mongo",
                                 flows::mongoTopics),
                         new dev.caravan.console.Overview.Sink("lake", lakeGroup, "streams-to-lake", flows::lakeTopics)),
-                settings.get("caravan.dlq.suffix", ".dlq"), context.getRegistry().lookupByNameAndType("lakeWriter",
+                settings.get(MongoSinkSettings.DLQ_SUFFIX), context.getRegistry().lookupByNameAndType("lakeWriter",
                         dev.caravan.sink.lake.LakeWriter.class), sinkProgress,
-                Duration.ofMillis(settings.getInt("caravan.health.timeout-ms", 5_000)));
+                settings.get(HttpSettings.HEALTH_TIMEOUT));
         registry.bind("overview", overview.showingFormats(formats).showingPollers(() -> pollersByTopic(context)));
         context.addService(new ClosingService(overview), true, false);
 
         // pollers: state in MongoDB, one leader schedules them (routes/poll/poller-scheduler)
         context.addService(ClusterSetup.clusterService(settings));
         Pollers pollers = new Pollers(context,
-                new PollerStore(mongo, c.mongoDatabase(), settings.get("caravan.poll.state-prefix", "poller_")),
-                new Pollers.Options(settings.getBoolean("caravan.poll.enabled", true),
-                        settings.get("caravan.cluster.namespace", "caravan-pollers"),
-                        settings.getInt("caravan.poll.threads", 4),
-                        new dev.caravan.poll.Retries(settings.getInt("caravan.poll.max-attempts", 5),
-                                Duration.ofMillis(settings.getInt("caravan.poll.backoff-initial-ms", 1_000)),
-                                Duration.ofMillis(settings.getInt("caravan.poll.backoff-max-ms", 60_000)),
-                                Duration.ofMillis(settings.getInt("caravan.poll.max-retry-after-ms", 300_000))),
+                new PollerStore(mongo, c.mongoDatabase(), settings.get(PollSettings.STATE_PREFIX)),
+                new Pollers.Options(settings.get(PollSettings.ENABLED),
+                        settings.get(PollSettings.CLUSTER_NAMESPACE),
+                        settings.get(PollSettings.THREADS),
+                        new dev.caravan.poll.Retries(settings.get(PollSettings.MAX_ATTEMPTS),
+                                settings.get(PollSettings.BACKOFF_INITIAL),
+                                settings.get(PollSettings.BACKOFF_MAX),
+                                settings.get(PollSettings.MAX_RETRY_AFTER)),
                         "Caravan/" + java.util.Objects.requireNonNullElse(
                                 CaravanConfiguration.class.getPackage().getImplementationVersion(), "dev"),
-                        Duration.ofMillis(settings.getInt("caravan.ingest.timeout-ms", 10_000)),
-                        settings.getInt("caravan.poll.max-response-bytes", 16 << 20)),
+                        settings.get(IngestSettings.TIMEOUT),
+                        settings.get(PollSettings.MAX_RESPONSE_BYTES)),
                 kafka, java.time.Clock.systemUTC());
         registry.bind("pollers", pollers);
         registry.bind("recordAsIs", new RecordAsIs());
         registry.bind("nytBestsellerEntries", new NytBestsellerEntries());
-        registry.bind("dropRandomUserCredentials", new DropFields(java.util.List.of(
-                settings.get("caravan.randomuser.drop-fields", "").split(","))));
+        registry.bind("dropRandomUserCredentials", new DropFields(settings.get(PollerApiSettings.RANDOMUSER_DROP_FIELDS)));
         context.addStartupListener((ctx, alreadyStarted) -> pollers.announce());
 
-        int healthTimeout = settings.getInt("caravan.health.timeout-ms", 5_000);
+        int healthTimeout = (int) settings.get(HttpSettings.HEALTH_TIMEOUT).toMillis();
         KafkaHealthCheck kafkaHealth = new KafkaHealthCheck(kafka, healthTimeout);
         registry.bind("kafkaHealthCheck", kafkaHealth);
         registry.bind("mongoHealthCheck", new MongoHealthCheck(mongo, c.mongoDatabase()));
@@ -292,25 +303,25 @@ public final class CaravanConfiguration implements CamelConfiguration {
     /** The registry at caravan.schema.registry.url when one is set, else the embedded one in a Kafka topic. */
     private static SchemaRegistry schemaRegistry(Settings settings, dev.caravan.kafka.KafkaClientConfig kafka) {
         Compatibility global = compatibility(settings);
-        Duration timeout = Duration.ofMillis(settings.getInt("caravan.schema.registry.timeout-ms", 10_000));
-        String url = settings.get("caravan.schema.registry.url", "").trim();
+        Duration timeout = settings.get(SchemaSettings.REGISTRY_TIMEOUT);
+        String url = settings.get(SchemaSettings.REGISTRY_URL).trim();
         if (!url.isEmpty()) {
             try {
-                return new RemoteSchemaRegistry(url, settings.get("caravan.schema.registry.user", ""),
-                        settings.get("caravan.schema.registry.password", ""), timeout);
+                return new RemoteSchemaRegistry(url, settings.get(SchemaSettings.REGISTRY_USER),
+                        settings.get(SchemaSettings.REGISTRY_PASSWORD), timeout);
             } catch (IllegalArgumentException e) {
                 // the message never quotes the URL, which may hold a password
                 throw new StartupFailure("caravan.schema.registry.url (SCHEMA_REGISTRY_URL): " + e.getMessage());
             }
         }
-        return new KafkaTopicRegistry(kafka, settings.get("caravan.schema.registry.topic", "_caravan_schemas"),
+        return new KafkaTopicRegistry(kafka, settings.get(SchemaSettings.REGISTRY_TOPIC),
                 timeout, subject -> {
-                    String own = settings.get("caravan.schema.compatibility." + subject, "").trim();
+                    String own = settings.find(SettingsCatalogue.SUBJECT_COMPATIBILITY.key(subject)).orElse("");
                     try {
                         return own.isEmpty() ? global : Compatibility.of(own);
                     } catch (IllegalArgumentException e) {
                         // a typo in one subject's rule refuses its registrations, not Caravan's start
-                        throw new SchemaRegistryException("caravan.schema.compatibility." + subject + ": "
+                        throw new SchemaRegistryException(SettingsCatalogue.SUBJECT_COMPATIBILITY.key(subject) + ": "
                                 + e.getMessage(), 0);
                     }
                 });
@@ -319,7 +330,7 @@ public final class CaravanConfiguration implements CamelConfiguration {
     /** The default rule of the embedded registry; a name that is not a rule stops start-up with one line. */
     private static Compatibility compatibility(Settings settings) {
         try {
-            return Compatibility.of(settings.get("caravan.schema.compatibility", "BACKWARD"));
+            return Compatibility.of(settings.get(SchemaSettings.COMPATIBILITY));
         } catch (IllegalArgumentException e) {
             throw new StartupFailure("caravan.schema.compatibility: " + e.getMessage());
         }

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
+import dev.caravan.settings.PollSettings;
 import org.apache.camel.cluster.CamelClusterService;
 import org.apache.camel.component.file.cluster.FileLockClusterService;
 
@@ -20,14 +21,15 @@ final class ClusterSetup {
     }
 
     static CamelClusterService clusterService(Settings settings) {
-        String kind = settings.get("caravan.cluster.service", "file");
-        String id = settings.get("caravan.cluster.id", hostName() + "-" + UUID.randomUUID().toString().substring(0, 8));
-        long interval = settings.getInt("caravan.cluster.lock-interval-ms", 5_000);
+        String kind = settings.get(PollSettings.CLUSTER_SERVICE);
+        String id = settings.find(PollSettings.CLUSTER_ID)
+                .orElse(hostName() + "-" + UUID.randomUUID().toString().substring(0, 8));
+        long interval = settings.get(PollSettings.CLUSTER_LOCK_INTERVAL).toMillis();
         switch (kind) {
             case "file" -> {
                 FileLockClusterService file = new FileLockClusterService();
                 file.setId(id);
-                file.setRoot(settings.find("caravan.cluster.root").map(Path::of)
+                file.setRoot(settings.find(PollSettings.CLUSTER_ROOT).map(Path::of)
                         .orElse(settings.dataDir().resolve("cluster")).toAbsolutePath().toString());
                 file.setAcquireLockDelay(Math.min(1_000, interval), TimeUnit.MILLISECONDS);
                 file.setAcquireLockInterval(interval, TimeUnit.MILLISECONDS);

@@ -1,5 +1,6 @@
 package dev.caravan.config;
 
+import dev.caravan.settings.HttpSettings;
 import dev.caravan.flow.Flows;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.MainListenerSupport;
@@ -18,7 +19,7 @@ public final class FlowsSetup extends MainListenerSupport {
             return;
         }
         Settings settings = new Settings(main.getCamelContext());
-        java.nio.file.Path dir = java.nio.file.Path.of(settings.get("caravan.routes-dir", "routes"))
+        java.nio.file.Path dir = java.nio.file.Path.of(settings.get(HttpSettings.ROUTES_DIR))
                 .toAbsolutePath().normalize();
         flows.locateWith(routeId -> RouteFiles.declaring(dir, routeId, FlowsSetup.class.getClassLoader()));
         try {

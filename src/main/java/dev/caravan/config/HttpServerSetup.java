@@ -1,5 +1,7 @@
 package dev.caravan.config;
 
+import dev.caravan.settings.HttpSettings;
+import dev.caravan.settings.IngestSettings;
 import dev.caravan.api.ApiKeys;
 import dev.caravan.embedded.Ports;
 import org.apache.camel.main.BaseMainSupport;
@@ -15,7 +17,7 @@ public final class HttpServerSetup extends MainListenerSupport {
     public void beforeConfigure(BaseMainSupport main) {
         Settings settings = new Settings(main.getCamelContext());
         String host = host(settings);
-        int port = Ports.claim(host, settings.getInt("caravan.http.port", 8080), "caravan.http.port");
+        int port = Ports.claim(host, settings.get(HttpSettings.HTTP_PORT), HttpSettings.HTTP_PORT.key());
         main.configure().httpServer().setHost(host);
         main.configure().httpServer().setPort(port);
         main.configure().httpManagementServer().setHost(host);
@@ -30,11 +32,12 @@ public final class HttpServerSetup extends MainListenerSupport {
      * so with caravan.http.allow-anonymous=true.
      */
     static String host(Settings settings) {
-        boolean keys = !new ApiKeys(settings.get("caravan.ingest.api-keys", ""), "caravan.ingest.api-keys").isOpen()
-                || !new ApiKeys(settings.get("caravan.admin.api-keys", ""), "caravan.admin.api-keys").isOpen()
-                || !new ApiKeys(settings.get("caravan.observe.api-keys", ""), "caravan.observe.api-keys").isOpen();
-        String host = settings.get("caravan.http.host", keys ? "0.0.0.0" : "127.0.0.1");
-        if (!keys && !loopback(host) && !settings.getBoolean("caravan.http.allow-anonymous", false)) {
+        boolean keys = !new ApiKeys(settings.get(IngestSettings.API_KEYS), IngestSettings.API_KEYS.key()).isOpen()
+                || !new ApiKeys(settings.get(HttpSettings.ADMIN_API_KEYS), HttpSettings.ADMIN_API_KEYS.key()).isOpen()
+                || !new ApiKeys(settings.get(HttpSettings.OBSERVE_API_KEYS), HttpSettings.OBSERVE_API_KEYS.key())
+                        .isOpen();
+        String host = settings.find(HttpSettings.HTTP_HOST).orElse(keys ? "0.0.0.0" : "127.0.0.1");
+        if (!keys && !loopback(host) && !settings.get(HttpSettings.HTTP_ALLOW_ANONYMOUS)) {
             throw new StartupFailure("caravan.http.host is " + host + " but no API key is set, so anyone who can reach"
                     + " it could read and change the data: set CARAVAN_ADMIN_API_KEYS (and CARAVAN_INGEST_API_KEYS),"
                     + " or CARAVAN_HTTP_ALLOW_ANONYMOUS=true to serve it open");

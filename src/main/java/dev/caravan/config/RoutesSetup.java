@@ -3,6 +3,7 @@ package dev.caravan.config;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import dev.caravan.settings.HttpSettings;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.MainListenerSupport;
 import org.slf4j.Logger;
@@ -22,11 +23,11 @@ public final class RoutesSetup extends MainListenerSupport {
     @Override
     public void beforeConfigure(BaseMainSupport main) {
         Settings settings = new Settings(main.getCamelContext());
-        Path dir = Path.of(settings.get("caravan.routes-dir", "routes")).toAbsolutePath().normalize();
+        Path dir = Path.of(settings.get(HttpSettings.ROUTES_DIR)).toAbsolutePath().normalize();
         if (Files.isDirectory(dir)) {
             // named one by one, templates first: a file of templated routes needs its template loaded before it
             main.configure().setRoutesIncludePattern(String.join(",", files(dir)));
-            boolean reload = settings.getBoolean("caravan.routes.reload", true);
+            boolean reload = settings.get(HttpSettings.ROUTES_RELOAD);
             if (reload) {
                 try {
                     main.getCamelContext().addService(new RouteFileReloader(dir, PATTERN));

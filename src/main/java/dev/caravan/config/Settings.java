@@ -3,6 +3,9 @@ package dev.caravan.config;
 import java.nio.file.Path;
 import java.util.Optional;
 
+import dev.caravan.settings.EmbeddedSettings;
+import dev.caravan.settings.Setting;
+import dev.caravan.settings.SettingsCatalogue;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.PropertiesComponent;
 
@@ -13,10 +16,13 @@ import org.apache.camel.spi.PropertiesComponent;
 public final class Settings {
 
     /** Keys Caravan sets at start-up to the values actually in use (ports chosen, embedded or external addresses). */
-    public static final String ACTIVE_HTTP_PORT = "caravan.active.http-port";
-    public static final String ACTIVE_HTTP_HOST = "caravan.active.http-host";
-    public static final String ACTIVE_KAFKA_BROKERS = "caravan.active.kafka-brokers";
-    public static final String ACTIVE_MONGODB_URI = "caravan.active.mongodb-uri";
+    public static final String ACTIVE_HTTP_PORT = SettingsCatalogue.ACTIVE.key("http-port");
+
+    public static final String ACTIVE_HTTP_HOST = SettingsCatalogue.ACTIVE.key("http-host");
+
+    public static final String ACTIVE_KAFKA_BROKERS = SettingsCatalogue.ACTIVE.key("kafka-brokers");
+
+    public static final String ACTIVE_MONGODB_URI = SettingsCatalogue.ACTIVE.key("mongodb-uri");
 
     private final PropertiesComponent properties;
 
@@ -24,40 +30,26 @@ public final class Settings {
         this.properties = context.getPropertiesComponent();
     }
 
-    /** The trimmed value, empty when unset or blank. */
+    /** The setting's value, typed; its declared default when unset or blank; a bad value stops the start. */
+    public <T> T get(Setting<T> setting) {
+        try {
+            return setting.parse(properties.resolveProperty(setting.key()).orElse(null));
+        } catch (IllegalArgumentException e) {
+            throw new StartupFailure(e.getMessage());
+        }
+    }
+
+    /** The trimmed value of a text setting, empty when unset or blank (an optional setting: no default applies). */
+    public Optional<String> find(Setting<String> setting) {
+        return find(setting.key());
+    }
+
+    /** The trimmed value of a key of a family ({@link SettingsCatalogue#FAMILIES}) or a runtime key, if set. */
     public Optional<String> find(String key) {
         return properties.resolveProperty(key).map(String::trim).filter(s -> !s.isEmpty());
     }
 
-    public String get(String key, String defaultValue) {
-        return find(key).orElse(defaultValue);
-    }
-
-    public int getInt(String key, int defaultValue) {
-        Optional<String> value = find(key);
-        if (value.isEmpty()) {
-            return defaultValue;
-        }
-        try {
-            return Integer.parseInt(value.get());
-        } catch (NumberFormatException e) {
-            throw new StartupFailure(key + " must be a whole number, got '" + value.get() + "'");
-        }
-    }
-
-    public boolean getBoolean(String key, boolean defaultValue) {
-        Optional<String> value = find(key);
-        if (value.isEmpty()) {
-            return defaultValue;
-        }
-        return switch (value.get().toLowerCase()) {
-            case "true", "yes", "on", "1" -> true;
-            case "false", "no", "off", "0" -> false;
-            default -> throw new StartupFailure(key + " must be true or false, got '" + value.get() + "'");
-        };
-    }
-
     public Path dataDir() {
-        return Path.of(get("caravan.data-dir", "data")).toAbsolutePath().normalize();
+        return Path.of(get(EmbeddedSettings.DATA_DIR)).toAbsolutePath().normalize();
     }
 }

@@ -32,7 +32,7 @@ public final class StartupBanner extends MainListenerSupport {
                 + (access == null || !access.keysRequired() ? "no API key required" : access.ingestKeys().count()
                         + " ingest key(s)");
         String keys = access == null || !access.keysRequired()
-                ? "OPEN to this machine only (" + settings.get(Settings.ACTIVE_HTTP_HOST, "127.0.0.1") + "): set "
+                ? "OPEN to this machine only (" + settings.find(Settings.ACTIVE_HTTP_HOST).orElse("127.0.0.1") + "): set "
                         + "CARAVAN_ADMIN_API_KEYS and CARAVAN_INGEST_API_KEYS to serve other hosts"
                 : access.adminKeys().count() + " admin key(s), " + access.ingestKeys().count() + " ingest key(s); "
                         + "every endpoint but health probes, the OpenAPI document and the console page needs one";
@@ -41,9 +41,9 @@ public final class StartupBanner extends MainListenerSupport {
     }
 
     static String httpBase(Settings settings) {
-        String host = settings.get(Settings.ACTIVE_HTTP_HOST, "127.0.0.1");
+        String host = settings.find(Settings.ACTIVE_HTTP_HOST).orElse("127.0.0.1");
         String shown = host.equals("0.0.0.0") || host.equals("::") ? "localhost" : host;
-        return "http://" + shown + ":" + settings.get(Settings.ACTIVE_HTTP_PORT, "?");
+        return "http://" + shown + ":" + settings.find(Settings.ACTIVE_HTTP_PORT).orElse("?");
     }
 
     static String render(Connections c, String http, String routes, String dataDir) {

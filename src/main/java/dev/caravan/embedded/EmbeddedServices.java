@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
+import dev.caravan.settings.ConnectionSettings;
+import dev.caravan.settings.EmbeddedSettings;
 import dev.caravan.config.Connections;
 import dev.caravan.config.Settings;
 import dev.caravan.config.StartupFailure;
@@ -25,10 +27,10 @@ public final class EmbeddedServices extends ServiceSupport {
 
     /** Decides what to embed from the settings, starts it, and returns the addresses to use. */
     public Connections startFor(Settings settings) throws Exception {
-        Optional<String> brokers = settings.find("caravan.kafka.brokers");
-        Optional<String> mongoUri = settings.find("caravan.mongodb.uri");
-        Optional<String> s3Endpoint = settings.find("caravan.s3.endpoint");
-        boolean embeddedAllowed = settings.getBoolean("caravan.embedded", true);
+        Optional<String> brokers = settings.find(ConnectionSettings.KAFKA_BROKERS);
+        Optional<String> mongoUri = settings.find(ConnectionSettings.MONGODB_URI);
+        Optional<String> s3Endpoint = settings.find(ConnectionSettings.S3_ENDPOINT);
+        boolean embeddedAllowed = settings.get(EmbeddedSettings.EMBEDDED);
         if (!embeddedAllowed) {
             List<String> missing = new ArrayList<>();
             brokers.ifPresentOrElse(b -> { }, () -> missing.add("KAFKA_BROKERS (caravan.kafka.brokers)"));
@@ -41,14 +43,14 @@ public final class EmbeddedServices extends ServiceSupport {
             }
         }
         Path dataDir = settings.dataDir();
-        String host = settings.get("caravan.embedded.host", "127.0.0.1");
+        String host = settings.get(EmbeddedSettings.EMBEDDED_HOST);
         try {
             String kafka = brokers.orElse(null);
             if (kafka == null) {
-                int port = Ports.claim(host, settings.getInt("caravan.embedded.kafka.port", 9092),
-                        "caravan.embedded.kafka.port");
+                int port = Ports.claim(host, settings.get(EmbeddedSettings.EMBEDDED_KAFKA_PORT),
+                        EmbeddedSettings.EMBEDDED_KAFKA_PORT.key());
                 EmbeddedKafka server = new EmbeddedKafka(dataDir.resolve("kafka"), host, port,
-                        settings.getInt("caravan.embedded.kafka.partitions", 3));
+                        settings.get(EmbeddedSettings.EMBEDDED_KAFKA_PARTITIONS));
                 running.add(server);
                 server.start();
                 kafka = server.bootstrapServers();
@@ -56,8 +58,8 @@ public final class EmbeddedServices extends ServiceSupport {
             }
             String mongo = mongoUri.orElse(null);
             if (mongo == null) {
-                int port = Ports.claim(host, settings.getInt("caravan.embedded.mongo.port", 27017),
-                        "caravan.embedded.mongo.port");
+                int port = Ports.claim(host, settings.get(EmbeddedSettings.EMBEDDED_MONGO_PORT),
+                        EmbeddedSettings.EMBEDDED_MONGO_PORT.key());
                 EmbeddedMongo server = new EmbeddedMongo(dataDir.resolve("mongo").resolve("caravan.mv"), host, port);
                 running.add(server);
                 server.start();
@@ -65,13 +67,13 @@ public final class EmbeddedServices extends ServiceSupport {
                 LOG.info("Embedded MongoDB (wire protocol, H2 file) listening on {}", mongo);
             }
             String s3 = s3Endpoint.orElse(null);
-            String accessKey = settings.get("caravan.s3.access-key", "");
-            String secretKey = settings.get("caravan.s3.secret-key", "");
+            String accessKey = settings.get(ConnectionSettings.S3_ACCESS_KEY);
+            String secretKey = settings.get(ConnectionSettings.S3_SECRET_KEY);
             if (s3 == null) {
-                int port = Ports.claim(host, settings.getInt("caravan.embedded.s3.port", 9000),
-                        "caravan.embedded.s3.port");
-                accessKey = settings.get("caravan.embedded.s3.access-key", "caravan");
-                secretKey = settings.get("caravan.embedded.s3.secret-key", "caravan-embedded");
+                int port = Ports.claim(host, settings.get(EmbeddedSettings.EMBEDDED_S3_PORT),
+                        EmbeddedSettings.EMBEDDED_S3_PORT.key());
+                accessKey = settings.get(EmbeddedSettings.EMBEDDED_S3_ACCESS_KEY);
+                secretKey = settings.get(EmbeddedSettings.EMBEDDED_S3_SECRET_KEY);
                 EmbeddedS3 server = new EmbeddedS3(dataDir.resolve("s3"), host, port, accessKey, secretKey);
                 running.add(server);
                 server.start();
@@ -80,8 +82,8 @@ public final class EmbeddedServices extends ServiceSupport {
             }
             connections = new Connections(
                     kafka, brokers.isEmpty(),
-                    mongo, settings.get("caravan.mongodb.database", "caravan"), mongoUri.isEmpty(),
-                    s3, settings.get("caravan.s3.region", "us-east-1"), settings.get("caravan.s3.bucket", "caravan-lake"),
+                    mongo, settings.get(ConnectionSettings.MONGODB_DATABASE), mongoUri.isEmpty(),
+                    s3, settings.get(ConnectionSettings.S3_REGION), settings.get(ConnectionSettings.S3_BUCKET),
                     accessKey, secretKey, s3Endpoint.isEmpty());
             return connections;
         } catch (Exception | Error e) {

@@ -122,8 +122,9 @@ public record Flow(String name, String description, String topic, String key, St
                 }
             }
             String lakeFormat = p.getOrDefault("lakeFormat", "ndjson.gz").trim();
-            if (!List.of("ndjson.gz", "avro").contains(lakeFormat)) {
-                throw new Problem("lakeFormat", 0, "lakeFormat must be ndjson.gz or avro, got '" + lakeFormat + "'");
+            if (!List.of("ndjson.gz", "avro", "parquet").contains(lakeFormat)) {
+                throw new Problem("lakeFormat", 0, "lakeFormat must be ndjson.gz, avro or parquet, got '" + lakeFormat
+                        + "'");
             }
             lake = new Lake(zones, lakeFormat, p.getOrDefault("eventTime", "").trim());
         }

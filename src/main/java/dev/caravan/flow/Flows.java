@@ -11,6 +11,10 @@ import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
+import dev.caravan.settings.LakeSettings;
+import dev.caravan.settings.MongoSinkSettings;
+import dev.caravan.settings.Setting;
+import dev.caravan.settings.SettingsCatalogue;
 import org.apache.camel.CamelContext;
 import org.apache.camel.model.Model;
 import org.apache.camel.model.RouteDefinition;
@@ -29,7 +33,7 @@ public final class Flows {
     public static final String GROUP = "caravan-flow";
 
     private static final Logger LOG = LoggerFactory.getLogger(Flows.class);
-    private static final String PREFIX = "caravan.flows.";
+    private static final String PREFIX = SettingsCatalogue.FLOW_PARAMETERS.prefix();
     /** The flow template's parameters (routes/templates/flow.camel.yaml). */
     static final List<String> PARAMETERS = List.of("description", "topic", "key", "schema", "format", "collection",
             "businessKey", "mode", "newerField", "indexes", "joinInto", "joinOn", "joinAs", "lake", "lakeFormat",
@@ -104,12 +108,12 @@ public final class Flows {
                         + parameters.getOrDefault("name", "?") + ": " + e.getMessage());
             }
         }
-        publish(found, sinkFlows("caravan.mongo.flows"), sinkFlows("caravan.lake.flows"));
+        publish(found, sinkFlows(MongoSinkSettings.FLOWS), sinkFlows(LakeSettings.FLOWS));
     }
 
     /** The flows a sink takes: every one (*), the names listed, or none (empty). */
-    private Set<String> sinkFlows(String key) {
-        String value = context.getPropertiesComponent().resolveProperty(key).orElse("*");
+    private Set<String> sinkFlows(Setting<String> setting) {
+        String value = setting.parse(context.getPropertiesComponent().resolveProperty(setting.key()).orElse(null));
         return Set.copyOf(Flow.list(value));
     }
 

@@ -6,6 +6,7 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 
+import dev.caravan.settings.SettingsCatalogue;
 import dev.caravan.config.StartupFailure;
 import org.apache.camel.spi.PropertiesComponent;
 
@@ -21,7 +22,7 @@ public final class KafkaClientConfig {
 
     public enum Role { PRODUCER, CONSUMER, ADMIN }
 
-    static final String PREFIX = "caravan.kafka.";
+    static final String PREFIX = SettingsCatalogue.KAFKA_CLIENT.prefix();
     private static final String ENV_PREFIX = "CARAVAN_KAFKA_";
 
     /** What the delivery guarantees rest on: Caravan sets these, a user setting would silently break them. */

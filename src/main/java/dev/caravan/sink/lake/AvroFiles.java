@@ -182,46 +182,9 @@ final class AvroFiles {
         }
     }
 
-    /** The clean zone in Avro: records are kept until the file closes, then written under their derived schema. */
-    static final class Clean extends LakeFile {
-        private final String recordName;
-        private final CodecFactory codec;
-        private final List<Map<String, Object>> rows = new ArrayList<>();
-        private Schema schema;
-        private byte[] finished;
-
-        Clean(String key, String topic, long firstOffset, CodecFactory codec) {
-            super(key, "clean", firstOffset);
-            this.recordName = name(topic);
-            this.codec = codec;
-        }
-
-        void append(long offset, Map<String, Object> row, long size) {
-            rows.add(row);
-            counted(offset, size);
-        }
-
-        @Override
-        byte[] bytes() {
-            if (finished == null) {
-                Written w = write(recordName, rows, codec);
-                finished = w.bytes();
-                schema = w.schema();
-                rows.clear();
-            }
-            return finished;
-        }
-
-        @Override
-        String format() {
-            return FORMAT;
-        }
-
-        @Override
-        String schema() {
-            bytes();
-            return schema.toString();
-        }
+    /** The clean zone in Avro: rows kept until the file set is written, then typed under their derived schema. */
+    static CleanRowsFile clean(String key, String topic, long firstOffset, CodecFactory codec) {
+        return new CleanRowsFile(key, topic, firstOffset, FORMAT, typed -> write(typed.schema(), typed.records(), codec));
     }
 
     /** An Avro file and the schema it was written with. */
@@ -230,23 +193,28 @@ final class AvroFiles {
 
     /** Writes rows under a schema derived from them. */
     static Written write(String recordName, List<Map<String, Object>> rows, CodecFactory codec) {
-        Schema schema = recordSchema(recordName, "dev.caravan.lake", rows);
+        Typed typed = typed(recordName, rows);
+        return new Written(write(typed.schema(), typed.records(), codec), typed.schema());
+    }
+
+    /** One Avro Object Container File of these records. */
+    static byte[] write(Schema schema, List<GenericRecord> records, CodecFactory codec) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (DataFileWriter<GenericRecord> writer = new DataFileWriter<GenericRecord>(new GenericDatumWriter<>(schema))
                 .setCodec(codec)) {
             writer.create(schema, out);
-            for (Map<String, Object> row : rows) {
-                writer.append((GenericRecord) convert(schema, row));
+            for (GenericRecord record : records) {
+                writer.append(record);
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return new Written(out.toByteArray(), schema);
+        return out.toByteArray();
     }
 
     // --- schema derivation
 
-    private enum Kind { BOOLEAN, LONG, DOUBLE, STRING, RECORD, ARRAY }
+    private enum Kind { BOOLEAN, LONG, DOUBLE, STRING, TIMESTAMP, RECORD, ARRAY }
 
     private static Schema recordSchema(String name, String namespace, List<Map<String, Object>> rows) {
         Map<String, Set<Kind>> kinds = new LinkedHashMap<>();
@@ -284,6 +252,8 @@ final class AvroFiles {
                 case LONG -> Schema.create(Schema.Type.LONG);
                 case DOUBLE -> Schema.create(Schema.Type.DOUBLE);
                 case STRING -> Schema.create(Schema.Type.STRING);
+                case TIMESTAMP -> org.apache.avro.LogicalTypes.timestampMillis()
+                        .addToSchema(Schema.create(Schema.Type.LONG));
                 case RECORD -> recordSchema(name, namespace, values.stream().map(v -> (Map<String, Object>) v).toList());
                 case ARRAY -> {
                     Set<Kind> itemKinds = new LinkedHashSet<>();
@@ -305,6 +275,9 @@ final class AvroFiles {
     }
 
     private static Kind kind(Object v) {
+        if (v instanceof java.util.Date || v instanceof java.time.Instant) {
+            return Kind.TIMESTAMP;
+        }
         if (v instanceof Boolean) {
             return Kind.BOOLEAN;
         }
@@ -365,36 +338,73 @@ final class AvroFiles {
                 }
                 yield out;
             }
-            case LONG -> ((Number) value).longValue();
+            case LONG -> value instanceof java.util.Date d ? d.getTime()
+                    : value instanceof java.time.Instant i ? i.toEpochMilli() : ((Number) value).longValue();
             case DOUBLE -> ((Number) value).doubleValue();
             case BOOLEAN -> value;
             default -> value instanceof String str ? str : json(value);
         };
     }
 
-    /** A record back into the map it was written from (source field names, JSON text kept as text). */
+    /**
+     * A record back into the map it was written from (source field names, JSON text kept as text, timestamps as
+     * ISO-8601 text as the NDJSON clean zone has them).
+     */
     static Map<String, Object> toMap(GenericRecord record) {
+        return toMap(record, false);
+    }
+
+    /** The same, timestamps as dates (to be written again as timestamps). */
+    static Map<String, Object> toTypedMap(GenericRecord record) {
+        return toMap(record, true);
+    }
+
+    private static Map<String, Object> toMap(GenericRecord record, boolean dates) {
         Map<String, Object> out = new LinkedHashMap<>();
         for (Schema.Field f : record.getSchema().getFields()) {
             String source = f.getProp("caravan.source");
-            out.put(source == null ? f.name() : source, plain(record.get(f.pos())));
+            out.put(source == null ? f.name() : source, plain(f.schema(), record.get(f.pos()), dates));
         }
         return out;
     }
 
-    private static Object plain(Object v) {
+    private static Object plain(Schema schema, Object v, boolean dates) {
+        Schema s = schema.getType() == Schema.Type.UNION ? schema.getTypes().stream()
+                .filter(t -> t.getType() != Schema.Type.NULL).findFirst().orElse(schema) : schema;
         if (v instanceof GenericRecord r) {
-            return toMap(r);
+            return toMap(r, dates);
         }
         if (v instanceof List<?> l) {
             List<Object> out = new ArrayList<>();
-            l.forEach(i -> out.add(plain(i)));
+            l.forEach(i -> out.add(plain(s.getType() == Schema.Type.ARRAY ? s.getElementType() : s, i, dates)));
             return out;
         }
         if (v instanceof CharSequence cs) {
             return cs.toString();
         }
+        if (v instanceof Long millis && s.getLogicalType() instanceof org.apache.avro.LogicalTypes.TimestampMillis) {
+            java.time.Instant at = java.time.Instant.ofEpochMilli(millis);
+            return dates ? java.util.Date.from(at) : at.toString();
+        }
         return v;
+    }
+
+    /** Rows as records of the schema derived from them, ready for a Parquet writer. */
+    static Typed typed(String recordName, List<Map<String, Object>> rows) {
+        Schema schema = recordSchema(recordName, "dev.caravan.lake", rows);
+        List<GenericRecord> records = new ArrayList<>(rows.size());
+        for (Map<String, Object> row : rows) {
+            records.add((GenericRecord) convert(schema, row));
+        }
+        return new Typed(schema, records);
+    }
+
+    /** A schema derived from rows, and the rows as its records. */
+    record Typed(Schema schema, List<GenericRecord> records) {
+    }
+
+    /** The records of a file, and the schema they were written with (null for an empty file). */
+    record Read(Schema schema, List<GenericRecord> records) {
     }
 
     private static String json(Object value) {

@@ -35,28 +35,34 @@ final class LakeCleaning {
 
     /** The cleaned record as a JSON-ready map; throws what the rules throw for a record they refuse. */
     Map<String, Object> clean(String topic, int partition, long offset, String key, Map<String, Object> record) {
+        return clean(topic, partition, offset, key, record, false);
+    }
+
+    /** The same; with {@code dates}, dates stay dates (Parquet's timestamps) instead of ISO-8601 text. */
+    Map<String, Object> clean(String topic, int partition, long offset, String key, Map<String, Object> record,
+            boolean dates) {
         Flow flow = flows.ofTopic(topic);
         Map<String, Object> cleaned = flow.rules().clean(record, new Rules.Meta(topic, partition, offset, key));
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("_topic", topic);
         out.put("_partition", partition);
         out.put("_offset", offset);
-        cleaned.forEach((k, v) -> out.put(k, plain(v)));
+        cleaned.forEach((k, v) -> out.put(k, plain(v, dates)));
         return out;
     }
 
-    private static Object plain(Object v) {
+    private static Object plain(Object v, boolean dates) {
         if (v instanceof Date d) {
-            return d.toInstant().toString();
+            return dates ? d : d.toInstant().toString();
         }
         if (v instanceof Map<?, ?> m) {
             Map<String, Object> out = new LinkedHashMap<>();
-            m.forEach((k, x) -> out.put(k.toString(), plain(x)));
+            m.forEach((k, x) -> out.put(k.toString(), plain(x, dates)));
             return out;
         }
         if (v instanceof List<?> l) {
             List<Object> out = new ArrayList<>(l.size());
-            l.forEach(x -> out.add(plain(x)));
+            l.forEach(x -> out.add(plain(x, dates)));
             return out;
         }
         return v;

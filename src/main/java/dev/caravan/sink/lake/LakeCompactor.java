@@ -39,7 +39,7 @@ public final class LakeCompactor {
 
     private static final Logger LOG = LoggerFactory.getLogger(LakeCompactor.class);
     private static final Pattern FILE = Pattern.compile(
-            "(?:.*/)?(raw|clean)/([^/]+)/dt=(\\d{4}-\\d{2}-\\d{2})/hour=(\\d{2})/[^/]+\\+(\\d+)\\+(\\d{20})(-\\d{20}c)?\\.(ndjson\\.gz|avro)");
+            "(?:.*/)?(raw|clean)/([^/]+)/dt=(\\d{4}-\\d{2}-\\d{2})/hour=(\\d{2})/[^/]+\\+(\\d+)\\+(\\d{20})(-\\d{20}c)?\\.(ndjson\\.gz|avro|parquet)");
 
     /** What one run did. */
     public record Result(int groupsCompacted, int filesMerged, int filesWritten, int recovered) {
@@ -237,12 +237,18 @@ public final class LakeCompactor {
                 firstOffset = Math.min(firstOffset, Long.parseLong(m.group(6)));
             }
         }
-        Merged merged = target.endsWith(".avro") ? mergeAvro(target, present.values()) : mergeNdjson(present.values());
-        store.put(target, merged.bytes(), target.endsWith(".avro") ? "application/avro" : "application/x-ndjson");
+        String format = target.endsWith(".avro") ? AvroFiles.FORMAT
+                : target.endsWith(".parquet") ? ParquetFiles.FORMAT : NdjsonFile.FORMAT;
+        Merged merged = switch (format) {
+            case AvroFiles.FORMAT -> mergeAvro(target, present.values());
+            case ParquetFiles.FORMAT -> mergeParquet(present.values());
+            default -> mergeNdjson(present.values());
+        };
+        store.put(target, merged.bytes(), LakeWriter.contentType(format));
         stepHook.accept("target");
         Map<String, Object> entry = new LinkedHashMap<>();
         entry.put("key", target);
-        entry.put("format", target.endsWith(".avro") ? AvroFiles.FORMAT : NdjsonFile.FORMAT);
+        entry.put("format", format);
         entry.put("firstOffset", firstOffset);
         entry.put("records", merged.records());
         entry.put("bytes", merged.bytes().length);
@@ -274,6 +280,34 @@ public final class LakeCompactor {
             throw new UncheckedIOException(e);
         }
         return new Merged(out.toByteArray(), records, null);
+    }
+
+    /**
+     * Parquet files of one hour into one: under their common schema when they share it, else under the schema derived
+     * from all their rows (timestamps stay timestamps), in the codec of the first.
+     */
+    private static Merged mergeParquet(Iterable<byte[]> inputs) {
+        List<AvroFiles.Read> files = new ArrayList<>();
+        for (byte[] bytes : inputs) {
+            files.add(ParquetFiles.read(bytes));
+        }
+        org.apache.parquet.hadoop.metadata.CompressionCodecName codec = ParquetFiles.codecOf(inputs.iterator().next());
+        List<org.apache.avro.generic.GenericRecord> records = new ArrayList<>();
+        files.forEach(f -> records.addAll(f.records()));
+        org.apache.avro.Schema first = files.stream().map(AvroFiles.Read::schema).filter(java.util.Objects::nonNull)
+                .findFirst().orElse(null);
+        if (first == null) {
+            return new Merged(ParquetFiles.write(AvroFiles.typed("empty", List.of()).schema(), List.of(), codec), 0,
+                    null);
+        }
+        if (files.stream().allMatch(f -> f.schema() == null || f.schema().equals(first))) {
+            return new Merged(ParquetFiles.write(first, records, codec), records.size(), first.toString());
+        }
+        List<Map<String, Object>> rows = new ArrayList<>();
+        records.forEach(r -> rows.add(AvroFiles.toTypedMap(r)));
+        AvroFiles.Typed typed = AvroFiles.typed(first.getName(), rows);
+        return new Merged(ParquetFiles.write(typed.schema(), typed.records(), codec), rows.size(),
+                typed.schema().toString());
     }
 
     /** Same schema everywhere: blocks are copied; schemas that differ (clean zone): records are re-encoded. */

@@ -5,7 +5,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /**
- * One lake file being filled (NDJSON.gz or Avro), with what its manifest entry needs: first and last offset, record
+ * One lake file being filled (NDJSON.gz, Avro or Parquet), with what its manifest entry needs: first and last offset, record
  * count, sizes, checksum, format and schema.
  */
 abstract class LakeFile {

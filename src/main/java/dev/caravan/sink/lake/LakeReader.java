@@ -42,6 +42,8 @@ public final class LakeReader {
                 } catch (IOException e) {
                     throw new UncheckedIOException("cannot read " + key, e);
                 }
+            } else if (key.endsWith(".parquet")) {
+                ParquetFiles.read(store.get(key)).records().forEach(r -> out.add(AvroFiles.toMap(r)));
             } else if (key.endsWith(".avro")) {
                 try (DataFileStream<GenericRecord> in = new DataFileStream<>(new ByteArrayInputStream(store.get(key)),
                         new GenericDatumReader<>())) {

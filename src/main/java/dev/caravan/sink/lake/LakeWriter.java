@@ -71,6 +71,8 @@ public final class LakeWriter implements Ownership.Listener {
     private final org.apache.avro.file.CodecFactory avroCodec;
     private final Clock clock;
     private volatile StreamFormats formats;
+    private volatile org.apache.parquet.hadoop.metadata.CompressionCodecName parquetCodec =
+            ParquetFiles.codec("zstd");
     private final Map<String, LakeUnit> open = new ConcurrentHashMap<>();
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
     private final Map<String, Long> nextOffset = new ConcurrentHashMap<>();
@@ -108,6 +110,12 @@ public final class LakeWriter implements Ownership.Listener {
     /** Counts the records the clean zone refuses. */
     public LakeWriter reportingTo(Refusals refusals) {
         this.refusals = refusals;
+        return this;
+    }
+
+    /** The compression of Parquet files: zstd, snappy or none. */
+    public LakeWriter parquetCodec(String codec) {
+        this.parquetCodec = ParquetFiles.codec(codec);
         return this;
     }
 
@@ -402,10 +410,12 @@ public final class LakeWriter implements Ownership.Listener {
                 unit.skipped++;
             } else {
                 try {
-                    Map<String, Object> clean = cleaning.clean(unit.topic, unit.partition, offset, key, parsed);
                     LakeFile f = file(unit, "clean", offset, bucketTime, null);
-                    if (f instanceof AvroFiles.Clean avro) {
-                        avro.append(offset, clean, value.length);
+                    // Parquet types dates as timestamps; NDJSON and Avro have them as ISO-8601 text
+                    Map<String, Object> clean = cleaning.clean(unit.topic, unit.partition, offset, key, parsed,
+                            f.format().equals(ParquetFiles.FORMAT));
+                    if (f instanceof CleanRowsFile rows) {
+                        rows.append(offset, clean, value.length);
                     } else {
                         ((NdjsonFile) f).append(offset, JSON.writeValueAsBytes(clean));
                     }
@@ -419,6 +429,14 @@ public final class LakeWriter implements Ownership.Listener {
         }
     }
 
+    static String contentType(String format) {
+        return switch (format) {
+            case AvroFiles.FORMAT -> "application/avro";
+            case ParquetFiles.FORMAT -> "application/vnd.apache.parquet";
+            default -> "application/x-ndjson";
+        };
+    }
+
     /** The raw zone is written for a topic whose flow declares it, and for a topic no flow declares. */
     private boolean rawZone(String topic) {
         dev.caravan.flow.Flow flow = flows.ofTopic(topic);
@@ -427,7 +445,9 @@ public final class LakeWriter implements Ownership.Listener {
 
     private LakeFile file(LakeUnit unit, String zone, long offset, long bucketTime, StreamFormats.Decoded wire) {
         dev.caravan.flow.Flow flow = flows.ofTopic(unit.topic);
-        String format = flow == null || flow.lake() == null ? NdjsonFile.FORMAT : flow.lake().format();
+        String declared = flow == null || flow.lake() == null ? NdjsonFile.FORMAT : flow.lake().format();
+        // Parquet is for the clean zone's typed rows; the raw zone keeps records as they came
+        String format = declared.equals(ParquetFiles.FORMAT) && zone.equals("raw") ? NdjsonFile.FORMAT : declared;
         // an Avro raw file holds one writer schema: records of another schema id start a file of their own
         boolean ownSchema = wire != null && format.equals(AvroFiles.FORMAT);
         String bucket = zone + "|" + LakeKeys.bucket(bucketTime) + (ownSchema ? "|" + wire.schemaId() : "");
@@ -438,7 +458,10 @@ public final class LakeWriter implements Ownership.Listener {
             }
             if (format.equals(AvroFiles.FORMAT)) {
                 return zone.equals("raw") ? new AvroFiles.Raw(key, offset, avroCodec)
-                        : new AvroFiles.Clean(key, unit.topic, offset, avroCodec);
+                        : AvroFiles.clean(key, unit.topic, offset, avroCodec);
+            }
+            if (format.equals(ParquetFiles.FORMAT)) {
+                return ParquetFiles.clean(key, unit.topic, offset, parquetCodec);
             }
             return new NdjsonFile(key, zone, offset, zone.equals("raw") ? RAW_SCHEMA
                     : unit.topic + " cleaned by " + cleaning.cleaner(unit.topic));
@@ -621,7 +644,7 @@ public final class LakeWriter implements Ownership.Listener {
             if (!fenced(tp, unit)) {
                 return false;
             }
-            store.put(f.key(), f.bytes(), "application/x-ndjson");
+            store.put(f.key(), f.bytes(), contentType(f.format()));
             Map<String, Object> entry = new LinkedHashMap<>();
             entry.put("key", f.key());
             entry.put("zone", f.zone());

@@ -130,6 +130,35 @@ class LakeCompactorTest {
     }
 
     @Test
+    void parquetFilesAreMergedUnderOneSchema_timestampsStayTimestamps() throws Exception {
+        // a Parquet flow: clean zone in Parquet (dates typed as timestamps), raw zone in NDJSON.gz
+        Flows flows = Flows.of(List.of(Flow.of(Map.of("name", "p1", "topic", "p1", "lakeFormat", "parquet",
+                "clean", "- date: [at]"), "test")));
+        LakeWriter writer = new LakeWriter(store, new LakeKeys(""), new LakeWriter.Limits(4, 1 << 30, 60_000),
+                flows, "deflate", Clock.systemUTC()).parquetCodec("snappy");
+        writer.accept(records("p1", 0, 8, o -> "{\"n\":" + o + ",\"at\":\"2020-01-0" + (1 + o % 9) + "T00:00:00Z\"}"));
+        writer.accept(records("p1", 8, 20, o -> "{\"n\":" + o + ",\"y\":\"v" + o + "\"}"));
+        assertThat(LakeFiles.keys(s3, "lake", "clean/p1/")).allMatch(k -> k.endsWith(".parquet")).hasSize(5);
+        assertThat(LakeFiles.keys(s3, "lake", "raw/p1/")).allMatch(k -> k.endsWith(".ndjson.gz"));
+
+        // the first four sets in both zones (the fifth's commit may still be pending)
+        assertThat(compactor(store, "p1").compact("p1").filesMerged()).isEqualTo(8);
+
+        List<String> clean = LakeFiles.keys(s3, "lake", "clean/p1/");
+        String mergedKey = clean.stream().filter(k -> k.endsWith("c.parquet")).findFirst().orElseThrow();
+        assertThat(clean).hasSize(2);
+        byte[] merged = s3.getObjectAsBytes(b -> b.bucket("lake").key(mergedKey)).asByteArray();
+        assertThat(ParquetFiles.codecOf(merged)).isEqualTo(org.apache.parquet.hadoop.metadata.CompressionCodecName.SNAPPY);
+        AvroFiles.Read read = ParquetFiles.read(merged);
+        assertThat(read.records()).extracting(r -> (Long) r.get("n")).containsExactlyInAnyOrderElementsOf(range(0, 16));
+        assertThat(read.schema().getField("at").schema().getTypes().get(1).getLogicalType())
+                .isEqualTo(org.apache.avro.LogicalTypes.timestampMillis());
+        assertThat(read.schema().getField("y")).isNotNull();
+        assertThat(new LakeReader(store, new LakeKeys("")).clean("p1")).hasSize(20)
+                .anySatisfy(row -> assertThat(row.get("at")).isEqualTo("2020-01-01T00:00:00Z"));
+    }
+
+    @Test
     void rawAvroFilesOfDifferentWriterSchemasAreLeftTypedByTheirOwn() throws Exception {
         org.apache.avro.Schema v1 = org.apache.avro.SchemaBuilder.record("W").namespace("t").fields()
                 .requiredLong("n").endRecord();

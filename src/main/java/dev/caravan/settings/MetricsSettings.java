@@ -1,0 +1,26 @@
+package dev.caravan.settings;
+
+import java.time.Duration;
+
+/** Analytics: where results live and when they are computed. */
+public final class MetricsSettings {
+
+    public static final Setting<String> COLLECTION = Setting.text("caravan.metrics.collection", "metrics",
+            "MongoDB collection of metric results");
+
+    public static final Setting<Duration> REFRESH = Setting.millis("caravan.metrics.refresh-ms", 10_000,
+            "How often the stream results are recomputed from MongoDB, in ms");
+
+    public static final Setting<Duration> IDLE_REFRESH = Setting.millis("caravan.metrics.idle-refresh-ms", 300_000,
+            "Longest the stream results go unrefreshed while the sink wrote nothing they read, in ms (0 = always)");
+
+    public static final Setting<String> RECOMPUTE_CRON = Setting.text("caravan.metrics.recompute-cron", "0 0 2 * * ?",
+            "When the batch recomputes every metric from the lake (Quartz cron, UTC)")
+            .shown("0 0 2 * * ? (02:00 daily)");
+
+    public static final Setting<String> NAMESPACE = Setting.text("caravan.metrics.namespace", "caravan-metrics",
+            "Leadership the daily batch holds, so one replica runs it");
+
+    private MetricsSettings() {
+    }
+}
