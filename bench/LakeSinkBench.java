@@ -64,7 +64,7 @@ import com.sun.tools.attach.VirtualMachine;
 import dev.caravan.flow.FlowFile;
 import dev.caravan.flow.Rules;
 import dev.caravan.config.CaravanConfiguration;
-import dev.caravan.config.Connections;
+import dev.caravan.embedded.Connections;
 import dev.caravan.embedded.Ports;
 import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordedFrame;

@@ -8,7 +8,7 @@ import dev.caravan.config.FlowsSetup;
 import dev.caravan.config.HttpServerSetup;
 import dev.caravan.config.RoutesSetup;
 import dev.caravan.config.StartupBanner;
-import dev.caravan.config.StartupFailure;
+import dev.caravan.settings.StartupFailure;
 import dev.caravan.emulate.PostingEmulator;
 import dev.caravan.api.HttpProblems;
 import org.apache.camel.main.Main;

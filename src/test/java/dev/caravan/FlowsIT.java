@@ -16,7 +16,7 @@ import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.caravan.config.RouteFileReloader;
-import dev.caravan.config.StartupFailure;
+import dev.caravan.settings.StartupFailure;
 import dev.caravan.testing.LakeFiles;
 import dev.caravan.testing.RunningCaravan;
 import org.bson.Document;

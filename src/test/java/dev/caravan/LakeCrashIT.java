@@ -17,7 +17,7 @@ import java.util.Set;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.caravan.config.CaravanConfiguration;
-import dev.caravan.config.Connections;
+import dev.caravan.embedded.Connections;
 import dev.caravan.embedded.Ports;
 import dev.caravan.testing.CaravanProcess;
 import dev.caravan.testing.LakeFiles;

@@ -11,7 +11,7 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.caravan.config.Connections;
+import dev.caravan.embedded.Connections;
 import dev.caravan.testing.FixtureApi;
 import dev.caravan.testing.FixtureApi.Answer;
 import dev.caravan.testing.RunningCaravan;

@@ -7,7 +7,7 @@ import java.util.Set;
 
 import dev.caravan.settings.HttpSettings;
 import dev.caravan.settings.IngestSettings;
-import dev.caravan.config.Settings;
+import dev.caravan.settings.Settings;
 import io.vertx.ext.auth.authentication.AuthenticationProvider;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.AuthenticationHandler;

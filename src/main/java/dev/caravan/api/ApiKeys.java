@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Locale;
 
 import dev.caravan.settings.IngestSettings;
-import dev.caravan.config.StartupFailure;
+import dev.caravan.settings.StartupFailure;
 
 /**
  * One kind of API key (caravan.ingest.api-keys or caravan.admin.api-keys, comma-separated, from the environment).

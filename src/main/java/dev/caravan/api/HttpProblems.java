@@ -3,7 +3,7 @@ package dev.caravan.api;
 import java.lang.reflect.Field;
 import java.util.Map;
 
-import dev.caravan.config.Settings;
+import dev.caravan.settings.Settings;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;

@@ -4,6 +4,10 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
+import dev.caravan.embedded.Connections;
+import dev.caravan.support.OneLine;
+import dev.caravan.settings.Settings;
+import dev.caravan.settings.StartupFailure;
 import dev.caravan.settings.ConnectionSettings;
 import dev.caravan.settings.HttpSettings;
 import dev.caravan.settings.IngestSettings;
@@ -34,8 +38,8 @@ import dev.caravan.ingest.StreamDefinition;
 import dev.caravan.ingest.Streams;
 import dev.caravan.api.ProblemResponse;
 import dev.caravan.ingest.Receipt;
-import dev.caravan.kafka.CommitBatch;
-import dev.caravan.kafka.DeadLetters;
+import dev.caravan.sink.CommitBatch;
+import dev.caravan.sink.mongo.DeadLetters;
 import dev.caravan.sink.mongo.MongoBulkWriter;
 import dev.caravan.sink.mongo.MongoWrites;
 import dev.caravan.schema.Compatibility;
@@ -49,8 +53,8 @@ import dev.caravan.sink.mongo.RecordParser;
 import dev.caravan.sink.mongo.SinkBatchStrategy;
 import dev.caravan.sink.mongo.SinkFailure;
 import dev.caravan.sink.mongo.UnwrapRecord;
-import dev.caravan.kafka.KafkaPublisher;
-import dev.caravan.kafka.Redrive;
+import dev.caravan.ingest.KafkaPublisher;
+import dev.caravan.ops.Redrive;
 import dev.caravan.kafka.Topics;
 import dev.caravan.poll.DropFields;
 import dev.caravan.poll.NytBestsellerEntries;
@@ -122,14 +126,14 @@ public final class CaravanConfiguration implements CamelConfiguration {
         } catch (Exception e) {
             // not fatal: readiness stays DOWN, and the bucket is created in the background once S3 answers
             LOG.warn("S3 bucket {} could not be checked yet ({}); readiness stays DOWN until it can", c.s3Bucket(),
-                    RouteFileReloader.oneLine(e).replaceAll("(.{0,200}).*", "$1"));
+                    OneLine.of(e).replaceAll("(.{0,200}).*", "$1"));
             bucket.ensureLater(LOG);
         }
 
         // every Camel Kafka consumer knows which partitions it owns; sinks with state listen for revocations
         dev.caravan.sink.Ownership ownership = new dev.caravan.sink.Ownership();
         registry.bind("ownership", ownership);
-        registry.bind("caravanKafkaClients", new dev.caravan.kafka.CaravanKafkaClients(ownership, kafka));
+        registry.bind("caravanKafkaClients", new dev.caravan.sink.CaravanKafkaClients(ownership, kafka));
         dev.caravan.sink.SinkProgress sinkProgress = new dev.caravan.sink.SinkProgress(
                 settings.get(MongoSinkSettings.SINK_STALL_LIMIT));
         registry.bind("sinkProgress", sinkProgress);
@@ -205,7 +209,7 @@ public final class CaravanConfiguration implements CamelConfiguration {
         registry.bind("mongoBulkWriter", new MongoBulkWriter(mongo, c.mongoDatabase(), collectionWrites));
         DeadLetters deadLetters = new DeadLetters(kafka, settings.get(MongoSinkSettings.DLQ_SUFFIX),
                 settings.get(IngestSettings.TIMEOUT))
-                .countingIn(new dev.caravan.config.Meters(context));
+                .countingIn(new dev.caravan.support.Meters(context));
         registry.bind("deadLetters", deadLetters);
         registry.bind("commitBatch", new CommitBatch());
         registry.bind("redrive", new Redrive(kafka, settings.get(MongoSinkSettings.DLQ_SUFFIX),
@@ -220,7 +224,7 @@ public final class CaravanConfiguration implements CamelConfiguration {
         // the sinks subscribe to their flows' topics, again whenever the flows change
         ownership.subscribe(lakeGroup, flows::lakeTopics);
         ownership.subscribe(mongoGroup, flows::mongoTopics);
-        dev.caravan.config.Meters meters = new dev.caravan.config.Meters(context);
+        dev.caravan.support.Meters meters = new dev.caravan.support.Meters(context);
         LakeWriter lakeWriter = new LakeWriter(lakeStore, lakeKeys,
                 new LakeWriter.Limits(settings.get(LakeSettings.FLUSH_RECORDS),
                         settings.get(LakeSettings.FLUSH_BYTES),
@@ -248,7 +252,10 @@ public final class CaravanConfiguration implements CamelConfiguration {
                 new dev.caravan.sink.lake.LakeReader(lakeStore, lakeKeys),
                 () -> dev.caravan.metrics.Metrics.Sources.of(flows),
                 java.time.Clock.systemUTC(), collectionWrites,
-                settings.get(MetricsSettings.IDLE_REFRESH).toMillis()));
+                settings.get(MetricsSettings.IDLE_REFRESH).toMillis())
+                .declaredIn(new dev.caravan.metrics.MetricFiles(java.nio.file.Path.of(settings.get(MetricsSettings.DIR))),
+                        new dev.caravan.metrics.LakeSql(flows, new dev.caravan.sink.lake.LakeMirror(lakeStore,
+                                lakeKeys, settings.dataDir().resolve("lake-mirror")))));
 
         // the operator console: its files, and the overview it reads beside the pollers and metrics APIs
         registry.bind("consoleAssets", new dev.caravan.console.ConsoleAssets());

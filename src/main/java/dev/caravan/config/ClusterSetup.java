@@ -5,6 +5,8 @@ import java.nio.file.Path;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
+import dev.caravan.settings.Settings;
+import dev.caravan.settings.StartupFailure;
 import dev.caravan.settings.PollSettings;
 import org.apache.camel.cluster.CamelClusterService;
 import org.apache.camel.component.file.cluster.FileLockClusterService;

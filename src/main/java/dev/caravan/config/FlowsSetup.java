@@ -1,5 +1,7 @@
 package dev.caravan.config;
 
+import dev.caravan.settings.Settings;
+import dev.caravan.settings.StartupFailure;
 import dev.caravan.settings.HttpSettings;
 import dev.caravan.flow.Flows;
 import org.apache.camel.main.BaseMainSupport;

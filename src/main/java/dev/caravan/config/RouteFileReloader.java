@@ -13,6 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
+import dev.caravan.support.OneLine;
 import org.apache.camel.spi.Resource;
 import org.apache.camel.support.PluginHelper;
 import org.apache.camel.support.ResourceHelper;
@@ -90,7 +91,7 @@ public final class RouteFileReloader extends RouteWatcherReloadStrategy {
         } catch (Exception e) {
             String where = shortName(location);
             String path = location.startsWith("file:") ? location.substring(5) : location;
-            String problem = oneLine(e).replace(location + ": ", "").replace(" in " + location, "")
+            String problem = OneLine.of(e).replace(location + ": ", "").replace(" in " + location, "")
                     .replace(location, where).replace(path, where);
             // a refused flow names its file and line already
             lastProblem = problem.startsWith(where + ":") ? problem : where + ": " + problem;
@@ -100,7 +101,7 @@ public final class RouteFileReloader extends RouteWatcherReloadStrategy {
             try {
                 refreshFlows();
             } catch (RuntimeException again) {
-                LOG.error("Flows not refreshed after restoring {}: {}", shortName(location), oneLine(again));
+                LOG.error("Flows not refreshed after restoring {}: {}", shortName(location), OneLine.of(again));
             }
         }
     }
@@ -138,7 +139,7 @@ public final class RouteFileReloader extends RouteWatcherReloadStrategy {
         try {
             load(location, previous);
         } catch (Exception e) {
-            LOG.error("Route file {}: restoring its previous version failed too: {}", shortName(location), oneLine(e));
+            LOG.error("Route file {}: restoring its previous version failed too: {}", shortName(location), OneLine.of(e));
         }
     }
 
@@ -187,7 +188,7 @@ public final class RouteFileReloader extends RouteWatcherReloadStrategy {
                     getCamelContext().removeRoute(route.getRouteId());
                 } catch (Exception e) {
                     LOG.error("Route {} of {} could not be removed: {}", route.getRouteId(), shortName(location),
-                            oneLine(e));
+                            OneLine.of(e));
                 }
             }
         }
@@ -216,19 +217,5 @@ public final class RouteFileReloader extends RouteWatcherReloadStrategy {
         } catch (IOException e) {
             return null;
         }
-    }
-
-    /** The deepest cause's message on one line, with the outer message when it adds the position. */
-    public static String oneLine(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
-        if (root != e && e.getMessage() != null && !e.getMessage().contains(message)) {
-            message = e.getMessage() + ": " + message;
-        }
-        message = message.replaceAll("\\s+", " ").trim();
-        return message.length() > 400 ? message.substring(0, 400) + "..." : message;
     }
 }

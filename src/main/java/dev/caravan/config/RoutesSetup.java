@@ -3,6 +3,7 @@ package dev.caravan.config;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import dev.caravan.settings.Settings;
 import dev.caravan.settings.HttpSettings;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.MainListenerSupport;

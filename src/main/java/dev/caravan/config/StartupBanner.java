@@ -1,5 +1,7 @@
 package dev.caravan.config;
 
+import dev.caravan.embedded.Connections;
+import dev.caravan.settings.Settings;
 import dev.caravan.ingest.Streams;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.MainListenerSupport;

@@ -7,9 +7,8 @@ import java.util.Optional;
 
 import dev.caravan.settings.ConnectionSettings;
 import dev.caravan.settings.EmbeddedSettings;
-import dev.caravan.config.Connections;
-import dev.caravan.config.Settings;
-import dev.caravan.config.StartupFailure;
+import dev.caravan.settings.Settings;
+import dev.caravan.settings.StartupFailure;
 import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -6,7 +6,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 
-import dev.caravan.config.StartupFailure;
+import dev.caravan.settings.StartupFailure;
 
 /** Port checks done before a server binds, so a taken port is one clear line instead of a bind stack trace. */
 public final class Ports {

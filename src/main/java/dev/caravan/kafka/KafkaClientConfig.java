@@ -7,7 +7,7 @@ import java.util.Set;
 import java.util.TreeMap;
 
 import dev.caravan.settings.SettingsCatalogue;
-import dev.caravan.config.StartupFailure;
+import dev.caravan.settings.StartupFailure;
 import org.apache.camel.spi.PropertiesComponent;
 
 /**

@@ -11,7 +11,8 @@ import java.util.TreeMap;
 import java.util.function.Function;
 
 /**
- * The questions, each answered by one pure function of the rows: the stream (MongoDB) and the batch (lake) call the
+ * The built-in questions (the declared ones are files under metrics/: {@link MetricFiles}), each answered by one
+ * pure function of the rows: the stream (MongoDB) and the batch (lake) call the
  * same functions, so on the same data they agree exactly. Ties are broken by name, medians are exact (the mean of the
  * two middle values for an even count), and a row missing a value a question needs is left out of that question.
  */
@@ -26,8 +27,6 @@ public final class Analytics {
 
     public static List<Metric> all() {
         return List.of(
-                new Metric("popular-category-by-country", "Most popular category per country (category, count)",
-                        d -> popularCategoryByCountry(d.posts())),
                 new Metric("posts-per-category-per-year", "Posts per category per year, 2018-2022",
                         d -> postsPerCategoryPerYear(d.posts())),
                 new Metric("top-category-per-year", "The top category of each year, 2018-2022",
@@ -38,8 +37,6 @@ public final class Analytics {
                         d -> popularCategoryByAgeGroup(d.posts())),
                 new Metric("median-followers-by-age-group", "Median follower count per age group",
                         d -> medianFollowersByAgeGroup(d.posts())),
-                new Metric("users-joined-per-year", "Users joined per year, 2015-2020",
-                        d -> usersJoinedPerYear(d.posts())),
                 new Metric("median-followers-by-join-year", "Median follower count of users by joining year, 2015-2020",
                         d -> medianFollowersByJoinYear(d.posts())),
                 new Metric("median-followers-by-join-year-and-age-group",
@@ -64,10 +61,6 @@ public final class Analytics {
         List<Long> sorted = values.stream().sorted().toList();
         int n = sorted.size();
         return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2.0;
-    }
-
-    static List<Map<String, Object>> popularCategoryByCountry(List<Rows.Post> posts) {
-        return topBy(posts, p -> p.country(), "country");
     }
 
     static List<Map<String, Object>> popularCategoryByAgeGroup(List<Rows.Post> posts) {
@@ -152,18 +145,6 @@ public final class Analytics {
     }
 
     /** Distinct users, a user being a name and a joining time. */
-    static List<Map<String, Object>> usersJoinedPerYear(List<Rows.Post> posts) {
-        Map<Integer, java.util.Set<String>> users = new TreeMap<>();
-        for (Rows.Post p : posts) {
-            if (p.joinYear() != null && p.joinYear() >= 2015 && p.joinYear() <= 2020 && p.userName() != null) {
-                users.computeIfAbsent(p.joinYear(), k -> new java.util.HashSet<>()).add(p.userName() + "|" + p.dateJoined());
-            }
-        }
-        List<Map<String, Object>> out = new ArrayList<>();
-        users.forEach((year, u) -> out.add(row("join_year", year, "number_users_joined", u.size())));
-        return out;
-    }
-
     static List<Map<String, Object>> medianFollowersByJoinYear(List<Rows.Post> posts) {
         Map<Integer, List<Long>> values = new TreeMap<>();
         for (Rows.Post p : posts) {

@@ -68,6 +68,8 @@ public final class Metrics {
     private final Clock clock;
     private final CollectionWrites writes;
     private final long idleRefreshMs;
+    private MetricFiles declared = new MetricFiles(java.nio.file.Path.of("metrics-not-configured"));
+    private LakeSql lakeSql;
     private long lastVersion;
     private long lastRefreshAt = -1;
     private long lastRefreshEnd;
@@ -88,6 +90,43 @@ public final class Metrics {
         this.clock = clock;
         this.writes = writes;
         this.idleRefreshMs = idleRefreshMs;
+    }
+
+    /** The declared metrics (files) and the engine their batch queries run in. */
+    public Metrics declaredIn(MetricFiles files, LakeSql sql) {
+        this.declared = files;
+        this.lakeSql = sql;
+        return this;
+    }
+
+    /** The declared metrics whose names no built-in metric has (a clash is logged and the built-in stays). */
+    private List<DeclaredMetric> declared() {
+        Set<String> builtIn = new java.util.HashSet<>();
+        Analytics.all().forEach(m -> builtIn.add(m.name()));
+        List<DeclaredMetric> out = new ArrayList<>();
+        for (DeclaredMetric m : declared.all()) {
+            if (builtIn.contains(m.name())) {
+                LOG.warn("Metric {} ({}) is left out: a built-in metric has its name", m.name(), m.source());
+            } else {
+                out.add(m);
+            }
+        }
+        return out;
+    }
+
+    /** The live side of a declared metric: its pipeline, run by MongoDB. */
+    private List<Map<String, Object>> live(DeclaredMetric m) {
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (Document d : db.getCollection(m.collection()).aggregate(m.pipeline())) {
+            rows.add(plainDocument(d));
+        }
+        return rows;
+    }
+
+    private static Map<String, Object> plainDocument(Document d) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        d.forEach((k, v) -> out.put(k, v instanceof Document inner ? plainDocument(inner) : v));
+        return out;
     }
 
     // ------------------------------------------------------------------ stream and batch
@@ -122,7 +161,21 @@ public final class Metrics {
                     new Document("computedAt", now).append("rows", docs(m.compute().apply(data))))
                     .append("description", m.description())), new com.mongodb.client.model.UpdateOptions().upsert(true));
         }
-        return Analytics.all().size();
+        int declaredCount = 0;
+        for (DeclaredMetric m : declared()) {
+            List<Map<String, Object>> rows;
+            try {
+                rows = live(m);
+            } catch (MongoException e) {
+                LOG.warn("Metric {}: its pipeline failed: {}", m.name(), e.getMessage());
+                continue;
+            }
+            results.updateOne(eq("_id", m.name()), new Document("$set", new Document("stream",
+                    new Document("computedAt", now).append("rows", docs(rows)))
+                    .append("description", m.description())), new com.mongodb.client.model.UpdateOptions().upsert(true));
+            declaredCount++;
+        }
+        return Analytics.all().size() + declaredCount;
     }
 
     /**
@@ -136,38 +189,66 @@ public final class Metrics {
         List<Map<String, Object>> report = new ArrayList<>();
         boolean allAgree = true;
         for (Analytics.Metric m : Analytics.all()) {
-            List<Map<String, Object>> b = m.compute().apply(batch);
-            List<Map<String, Object>> s = m.compute().apply(stream);
-            List<String> onlyStream = minus(s, b);
-            List<String> onlyBatch = minus(b, s);
-            boolean agree = onlyStream.isEmpty() && onlyBatch.isEmpty() && canonical(s).equals(canonical(b));
-            allAgree &= agree;
-            Document differences = new Document("onlyInStream", onlyStream.stream().limit(20).toList())
-                    .append("onlyInBatch", onlyBatch.stream().limit(20).toList())
-                    .append("count", onlyStream.size() + onlyBatch.size());
-            results.replaceOne(eq("_id", m.name()), new Document("_id", m.name())
-                    .append("description", m.description())
-                    .append("stream", new Document("computedAt", now).append("rows", docs(s)))
-                    .append("batch", new Document("computedAt", now).append("rows", docs(b)))
-                    .append("agree", agree)
-                    .append("differences", differences), new ReplaceOptions().upsert(true));
-            Map<String, Object> r = new LinkedHashMap<>();
-            r.put("name", m.name());
-            r.put("agree", agree);
-            r.put("streamRows", s.size());
-            r.put("batchRows", b.size());
-            r.put("differences", onlyStream.size() + onlyBatch.size());
-            report.add(r);
-            if (!agree) {
-                LOG.warn("Metric {}: stream and batch disagree ({} rows only in the stream, {} only in the lake)",
-                        m.name(), onlyStream.size(), onlyBatch.size());
-            }
+            allAgree &= compare(m.name(), m.description(), m.compute().apply(stream), m.compute().apply(batch), null,
+                    now, report);
+        }
+        List<DeclaredMetric> declaredNow = declared();
+        List<LakeSql.Result> answers = declaredNow.isEmpty() ? List.of()
+                : lakeSql.query(declaredNow.stream().map(DeclaredMetric::sql).toList());
+        for (int i = 0; i < declaredNow.size(); i++) {
+            DeclaredMetric m = declaredNow.get(i);
+            allAgree &= compare(m.name(), m.description(), live(m), answers.get(i).rows(), answers.get(i).error(),
+                    now, report);
         }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("computedAt", now.toInstant().toString());
         out.put("agree", allAgree);
         out.put("posts", Map.of("stream", stream.posts().size(), "batch", batch.posts().size()));
         out.put("metrics", report);
+        return out;
+    }
+
+    /** Stores a metric's stream and batch rows with their differences; true when they agree. */
+    private boolean compare(String name, String description, List<Map<String, Object>> s,
+            List<Map<String, Object>> b, String batchError, Date now, List<Map<String, Object>> report) {
+        List<String> onlyStream = minus(s, b);
+        List<String> onlyBatch = minus(b, s);
+        boolean agree = batchError == null && onlyStream.isEmpty() && onlyBatch.isEmpty()
+                && canonical(s).equals(canonical(b));
+        Document differences = new Document("onlyInStream", onlyStream.stream().limit(20).toList())
+                .append("onlyInBatch", onlyBatch.stream().limit(20).toList())
+                .append("count", onlyStream.size() + onlyBatch.size());
+        if (batchError != null) {
+            differences.append("batchError", batchError);
+        }
+        results.replaceOne(eq("_id", name), new Document("_id", name)
+                .append("description", description)
+                .append("stream", new Document("computedAt", now).append("rows", docs(s)))
+                .append("batch", new Document("computedAt", now).append("rows", docs(b)))
+                .append("agree", agree)
+                .append("differences", differences), new ReplaceOptions().upsert(true));
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("name", name);
+        r.put("agree", agree);
+        r.put("streamRows", s.size());
+        r.put("batchRows", b.size());
+        r.put("differences", onlyStream.size() + onlyBatch.size());
+        if (batchError != null) {
+            r.put("batchError", batchError);
+        }
+        report.add(r);
+        if (!agree) {
+            LOG.warn("Metric {}: stream and batch disagree ({} rows only in the stream, {} only in the lake{})",
+                    name, onlyStream.size(), onlyBatch.size(), batchError == null ? "" : "; " + batchError);
+        }
+        return agree;
+    }
+
+    /** Every metric's name and description: the built-in ones, then the declared ones. */
+    private Map<String, String> described() {
+        Map<String, String> out = new LinkedHashMap<>();
+        Analytics.all().forEach(m -> out.put(m.name(), m.description()));
+        declared().forEach(m -> out.put(m.name(), m.description()));
         return out;
     }
 
@@ -180,11 +261,11 @@ public final class Metrics {
         for (Document d : results.find()) {
             stored.put(d.getString("_id"), d);
         }
-        for (Analytics.Metric m : Analytics.all()) {
-            Document d = stored.get(m.name());
+        for (Map.Entry<String, String> m : described().entrySet()) {
+            Document d = stored.get(m.getKey());
             Map<String, Object> r = new LinkedHashMap<>();
-            r.put("name", m.name());
-            r.put("description", m.description());
+            r.put("name", m.getKey());
+            r.put("description", m.getValue());
             r.put("computedAt", d == null ? null : at(d.get("stream", Document.class)));
             r.put("batchComputedAt", d == null ? null : at(d.get("batch", Document.class)));
             r.put("agree", d == null ? null : d.get("agree"));
@@ -195,9 +276,10 @@ public final class Metrics {
 
     /** GET /api/v1/metrics/{name}: the stream result, and the last batch result with the comparison. */
     public Map<String, Object> get(String name) {
-        Analytics.Metric metric = Analytics.all().stream().filter(m -> m.name().equals(name)).findFirst()
-                .orElseThrow(() -> new ProblemException(404, "Not Found", "no metric named '" + name
-                        + "'; GET /api/v1/metrics lists them"));
+        String description = described().get(name);
+        if (description == null) {
+            throw new ProblemException(404, "Not Found", "no metric named '" + name + "'; GET /api/v1/metrics lists them");
+        }
         Document d;
         try {
             d = results.find(eq("_id", name)).first();
@@ -206,7 +288,7 @@ public final class Metrics {
         }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("name", name);
-        out.put("description", metric.description());
+        out.put("description", description);
         Document stream = d == null ? null : d.get("stream", Document.class);
         out.put("computedAt", at(stream));
         out.put("rows", stream == null ? List.of() : plain(stream.getList("rows", Document.class)));

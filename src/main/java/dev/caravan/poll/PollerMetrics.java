@@ -1,6 +1,6 @@
 package dev.caravan.poll;
 
-import dev.caravan.config.Meters;
+import dev.caravan.support.Meters;
 import org.apache.camel.CamelContext;
 
 /**

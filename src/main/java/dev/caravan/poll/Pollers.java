@@ -16,12 +16,12 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 
+import dev.caravan.support.OneLine;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.jayway.jsonpath.Configuration;
 import com.jayway.jsonpath.JsonPath;
 import com.jayway.jsonpath.Option;
-import dev.caravan.config.RouteFileReloader;
 import dev.caravan.api.ProblemException;
 import dev.caravan.kafka.Topics;
 import org.apache.camel.CamelContext;
@@ -198,11 +198,11 @@ public final class Pollers {
             } else if (failure instanceof PollFailure pf) {
                 run.finish(pf.status(), pf.getMessage(), clock.instant());
             } else {
-                run.finish("FAILED", RouteFileReloader.oneLine(failure), clock.instant());
+                run.finish("FAILED", OneLine.of(failure), clock.instant());
             }
         } catch (RuntimeException e) {
             topicsReady.remove(spec.topic());
-            run.finish("FAILED", RouteFileReloader.oneLine(e), clock.instant());
+            run.finish("FAILED", OneLine.of(e), clock.instant());
         } finally {
             running.remove(spec.name(), run);
         }
@@ -210,7 +210,7 @@ public final class Pollers {
         try {
             store.runFinished(spec.name(), s);
         } catch (RuntimeException e) {
-            LOG.warn("Poller {}: its run could not be recorded in MongoDB: {}", spec.name(), RouteFileReloader.oneLine(e));
+            LOG.warn("Poller {}: its run could not be recorded in MongoDB: {}", spec.name(), OneLine.of(e));
         }
         metrics.run(spec.name(), s.status());
         metrics.records(spec.name(), "produced", s.produced());
@@ -423,7 +423,7 @@ public final class Pollers {
             found = expression.evaluate(e, Object.class);
             if (e.getException() != null) {
                 throw new PollFailure("FAILED", "records '" + spec.records() + "' could not be taken from the response: "
-                        + RouteFileReloader.oneLine(e.getException()));
+                        + OneLine.of(e.getException()));
             }
         }
         if (found == null) {

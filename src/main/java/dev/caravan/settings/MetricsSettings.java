@@ -5,6 +5,9 @@ import java.time.Duration;
 /** Analytics: where results live and when they are computed. */
 public final class MetricsSettings {
 
+    public static final Setting<String> DIR = Setting.text("caravan.metrics.dir", "metrics",
+            "Directory of declared metrics (*.yaml, read again when they change); when absent, those packaged in the jar");
+
     public static final Setting<String> COLLECTION = Setting.text("caravan.metrics.collection", "metrics",
             "MongoDB collection of metric results");
 

@@ -149,6 +149,7 @@ public final class SettingsCatalogue {
                     LakeSettings.COMPACTION_WEEKLY_CRON,
                     LakeSettings.COMPACTION_NAMESPACE),
             group("Analytics (routes/metrics/): stream results from MongoDB, batch results from the lake, compared",
+                    MetricsSettings.DIR,
                     MetricsSettings.COLLECTION,
                     MetricsSettings.REFRESH,
                     MetricsSettings.IDLE_REFRESH,

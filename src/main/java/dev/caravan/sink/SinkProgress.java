@@ -7,7 +7,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
-import dev.caravan.config.RouteFileReloader;
+import dev.caravan.support.OneLine;
 import org.apache.camel.Exchange;
 import org.apache.camel.Route;
 import org.apache.camel.support.RoutePolicySupport;
@@ -61,7 +61,7 @@ public final class SinkProgress extends RoutePolicySupport {
         String route = exchange.getFromRouteId();
         if (e != null && route != null) {
             Map<String, Object> error = new LinkedHashMap<>();
-            error.put("message", RouteFileReloader.oneLine(e));
+            error.put("message", OneLine.of(e));
             error.put("at", Instant.now().toString());
             lastError.put(route, error);
         }

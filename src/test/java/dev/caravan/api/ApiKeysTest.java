@@ -3,7 +3,7 @@ package dev.caravan.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.caravan.config.StartupFailure;
+import dev.caravan.settings.StartupFailure;
 import org.junit.jupiter.api.Test;
 
 class ApiKeysTest {

@@ -1,5 +1,7 @@
 package dev.caravan.config;
 
+import dev.caravan.settings.Settings;
+import dev.caravan.settings.StartupFailure;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

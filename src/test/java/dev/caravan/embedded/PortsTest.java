@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 
-import dev.caravan.config.StartupFailure;
+import dev.caravan.settings.StartupFailure;
 import org.junit.jupiter.api.Test;
 
 class PortsTest {

@@ -32,9 +32,9 @@ class AnalyticsTest {
     @Test
     void aTieGoesToTheFirstCategoryByNameAndRowsMissingAValueAreLeftOut() {
         List<Rows.Post> posts = List.of(post("b", "FR", 10L), post("a", "FR", 5L), post(null, "FR", 1L),
-                post("a", null, 99L));
-        assertThat(Analytics.popularCategoryByCountry(posts))
-                .containsExactly(Map.of("country", "FR", "category", "a", "category_count", 1));
+                post(null, null, 99L));
+        assertThat(Analytics.popularCategoryByAgeGroup(posts))
+                .containsExactly(Map.of("age_group", "25-35", "category", "a", "category_count", 1));
         assertThat(Analytics.mostFollowedUserByCountry(posts)).extracting(r -> r.get("follower_count"))
                 .containsExactly(10L);
     }

@@ -18,7 +18,7 @@ import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoDatabase;
 import dev.caravan.Caravan;
 import dev.caravan.config.CaravanConfiguration;
-import dev.caravan.config.Connections;
+import dev.caravan.embedded.Connections;
 import org.apache.camel.CamelContext;
 import org.apache.camel.main.Main;
 import software.amazon.awssdk.core.ResponseBytes;

@@ -42,7 +42,7 @@ final class LakeUnit {
         if (rawLineHead == null) {
             StringBuilder head = new StringBuilder("{\"topic\":");
             try {
-                LakeWriter.jsonString(head, topic);
+                RawLines.jsonString(head, topic);
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }

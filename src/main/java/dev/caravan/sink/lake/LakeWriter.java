@@ -1,22 +1,17 @@
 package dev.caravan.sink.lake;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
-import com.fasterxml.jackson.core.type.TypeReference;
+import dev.caravan.support.OneLine;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.caravan.config.RouteFileReloader;
-import dev.caravan.schema.ConfluentWire;
-import dev.caravan.schema.JsonAvro;
 import dev.caravan.schema.SchemaRegistryException;
 import dev.caravan.schema.StreamFormats;
 import dev.caravan.sink.Ownership;
@@ -86,7 +81,7 @@ public final class LakeWriter implements Ownership.Listener {
     private volatile Fence fence = Fence.ALONE;
     private volatile Refusals refusals = Refusals.NONE;
     private volatile String lastOutage;
-    private final java.util.Deque<Map<String, Object>> recent = new java.util.concurrent.ConcurrentLinkedDeque<>();
+    private final RecentFiles recent = new RecentFiles();
 
     /** Per topic, what its flow declares: zones, format, event time and cleaning (no flow: the raw zone only). */
     public LakeWriter(LakeStore store, LakeKeys keys, Limits limits, dev.caravan.flow.Flows flows, String avroCodec,
@@ -331,7 +326,7 @@ public final class LakeWriter implements Ownership.Listener {
                         flushed++;
                     }
                 } catch (LakeUnavailableException e) {
-                    String line = RouteFileReloader.oneLine(e);
+                    String line = OneLine.of(e);
                     if (!line.equals(lastOutage)) {
                         LOG.warn("Lake: {}; the unit of {} stays open and is written when S3 answers", line, tp);
                         lastOutage = line;
@@ -344,7 +339,7 @@ public final class LakeWriter implements Ownership.Listener {
 
     /** The files this process wrote last, newest first (the operator console shows them). */
     public List<Map<String, Object>> recentFiles() {
-        return List.copyOf(recent);
+        return recent.list();
     }
 
     private void append(LakeUnit unit, long offset, Long timestamp, String key, byte[] value, KafkaManualCommit commit)
@@ -369,17 +364,17 @@ public final class LakeWriter implements Ownership.Listener {
             }
         }
         Map<String, Object> parsed = null;
-        int shape = NOT_AN_OBJECT;
+        int shape = RawLines.NOT_AN_OBJECT;
         if (wire != null) {
             parsed = needMap ? wire.map() : null;
         } else if (!wireBytes && needMap) {
-            Parsed p = parseWithShape(value);
+            RawLines.Parsed p = RawLines.parseWithShape(value);
             if (p != null) {
                 parsed = p.map();
                 shape = p.shape();
             }
         } else if (!wireBytes) {
-            shape = jsonShape(value);
+            shape = RawLines.jsonShape(value);
         }
         if (unit.firstOffset < 0) {
             unit.firstOffset = offset;
@@ -396,9 +391,9 @@ public final class LakeWriter implements Ownership.Listener {
             } else if (raw instanceof AvroFiles.Raw avro) {
                 avro.append(unit.topic, unit.partition, offset, ts, key, value);
             } else if (wire != null) {
-                ((NdjsonFile) raw).append(offset, rawWireLine(unit, offset, ts, key, wire, value, parsed));
+                ((NdjsonFile) raw).append(offset, RawLines.wireLine(unit, offset, ts, key, wire, value, parsed));
             } else {
-                appendRawLine((NdjsonFile) raw, unit, offset, ts, key, value, shape);
+                RawLines.append((NdjsonFile) raw, unit, offset, ts, key, value, shape);
             }
         }
         if (cleans) {
@@ -469,153 +464,6 @@ public final class LakeWriter implements Ownership.Listener {
     }
 
     /**
-     * One NDJSON line of the raw zone: the record's coordinates and its value as received. A one-line JSON object is
-     * copied as it is, behind a head built without Jackson (the topic part is the unit's, computed once).
-     */
-    private static void appendRawLine(NdjsonFile file, LakeUnit unit, long offset, long ts, String key, byte[] value,
-            int shape) throws IOException {
-        StringBuilder mid = new StringBuilder(64).append(offset).append(",\"timestamp\":").append(ts)
-                .append(",\"key\":");
-        jsonString(mid, key);
-        if (value != null && shape == ONE_LINE) {
-            mid.append(",\"value\":");
-            file.appendRaw(offset, unit.rawLineHead(), mid.toString().getBytes(StandardCharsets.UTF_8), value);
-            return;
-        }
-        if (value == null) {
-            mid.append(",\"value\":null}");
-        } else if (shape == MULTI_LINE) {
-            mid.append(",\"value\":").append(JSON.writeValueAsString(parse(value))).append('}');
-        } else {
-            mid.append(",\"value_base64\":\"").append(Base64.getEncoder().encodeToString(value)).append("\"}");
-        }
-        file.appendRaw(offset, unit.rawLineHead(), mid.toString().getBytes(StandardCharsets.UTF_8), null);
-    }
-
-    /** A JSON string literal as Jackson writes it: quotes, backslashes and control characters escaped. */
-    static void jsonString(StringBuilder out, String s) throws IOException {
-        if (s == null) {
-            out.append("null");
-            return;
-        }
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c < 0x20 || c == '"' || c == '\\') {
-                out.append(JSON.writeValueAsString(s));
-                return;
-            }
-        }
-        out.append('"').append(s).append('"');
-    }
-
-    /** One NDJSON line of the raw zone for an Avro record: its schema id and its value as its writer wrote it. */
-    private static byte[] rawWireLine(LakeUnit unit, long offset, long ts, String key, StreamFormats.Decoded wire,
-            byte[] value, Map<String, Object> parsed) throws IOException {
-        // read as written: the map already made for cleaning when the writer's schema is the reader's
-        Map<String, Object> asWritten = !wire.writer().equals(wire.record().getSchema())
-                ? JsonAvro.toMap(ConfluentWire.decode(value, id -> wire.writer(), wire.writer()))
-                : parsed != null ? parsed : wire.map();
-        Map<String, Object> line = new LinkedHashMap<>();
-        line.put("topic", unit.topic);
-        line.put("partition", unit.partition);
-        line.put("offset", offset);
-        line.put("timestamp", ts);
-        line.put("key", key);
-        line.put("schema_id", wire.schemaId());
-        line.put("value", asWritten);
-        return JSON.writeValueAsBytes(line);
-    }
-
-    static final int NOT_AN_OBJECT = 0;
-    static final int ONE_LINE = 1;
-    static final int MULTI_LINE = 2;
-    private static final TypeReference<LinkedHashMap<String, Object>> MAP = new TypeReference<>() { };
-
-    private record Parsed(Map<String, Object> map, int shape) {
-    }
-
-    /** One JSON object and nothing after it, checked by a streaming pass (no map is built). */
-    static boolean isJsonObject(byte[] value) {
-        return jsonShape(value) != NOT_AN_OBJECT;
-    }
-
-    /**
-     * Whether the bytes are one JSON object, and on one line: a JSON string cannot hold a raw line break, so the
-     * parser's line count after the last token tells whether the object can be copied into an NDJSON line as it is.
-     */
-    static int jsonShape(byte[] value) {
-        if (value == null) {
-            return NOT_AN_OBJECT;
-        }
-        try (com.fasterxml.jackson.core.JsonParser p = JSON.getFactory().createParser(value)) {
-            if (p.nextToken() != com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
-                return NOT_AN_OBJECT;
-            }
-            p.skipChildren();
-            if (p.nextToken() != null) {
-                return NOT_AN_OBJECT;
-            }
-            int lines = p.currentLocation().getLineNr();
-            // skipping does not decode strings: make sure the bytes are UTF-8, as a JSON line must be
-            if (!isAscii(value)) {
-                StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(value));
-            }
-            return lines > 1 || wideEncoding(value) ? MULTI_LINE : ONE_LINE;
-        } catch (IOException | RuntimeException notJson) {
-            return NOT_AN_OBJECT;
-        }
-    }
-
-    /**
-     * UTF-16 or UTF-32 JSON, which Jackson reads too: a zero byte among the first two, where UTF-8 JSON has '{' or
-     * whitespace. Its bytes cannot go into a UTF-8 line as they are (and a 0x0A byte there is no line break to the
-     * parser), so it is written again, as UTF-8.
-     */
-    private static boolean wideEncoding(byte[] value) {
-        return value.length > 1 && (value[0] == 0 || value[1] == 0);
-    }
-
-    /** Plain ASCII is valid UTF-8: most records are, and need no decoder (which copies them into a char buffer). */
-    private static boolean isAscii(byte[] value) {
-        for (byte b : value) {
-            if (b < 0) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** The record as a map, with its shape; null when it is not one JSON object. */
-    private static Parsed parseWithShape(byte[] value) {
-        if (value == null) {
-            return null;
-        }
-        try (com.fasterxml.jackson.core.JsonParser p = JSON.getFactory().createParser(value)) {
-            if (p.nextToken() != com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
-                return null;
-            }
-            Map<String, Object> map = JSON.readValue(p, MAP);
-            if (p.nextToken() != null) {
-                return null;
-            }
-            return new Parsed(map, p.currentLocation().getLineNr() > 1 || wideEncoding(value) ? MULTI_LINE : ONE_LINE);
-        } catch (IOException | RuntimeException notAnObject) {
-            return null;
-        }
-    }
-
-    private static Map<String, Object> parse(byte[] value) {
-        if (value == null) {
-            return null;
-        }
-        try {
-            return JSON.readValue(value, MAP);
-        } catch (IOException | RuntimeException notAnObject) {
-            return null;
-        }
-    }
-
-    /**
      * Intent, files, manifest; then the offset waits for its commit. Called holding the partition's lock. Before each
      * write the fence is asked again: a writer that lost the partition (expelled after max.poll.interval.ms) stops,
      * forgets the partition and returns false.
@@ -676,18 +524,7 @@ public final class LakeWriter implements Ownership.Listener {
             return false;
         }
         store.putJson(manifestKey, manifest);
-        for (Map<String, Object> entry : entries) {
-            Map<String, Object> shown = new LinkedHashMap<>();
-            shown.put("key", entry.get("key"));
-            shown.put("format", entry.get("format"));
-            shown.put("records", entry.get("records"));
-            shown.put("bytes", entry.get("bytes"));
-            shown.put("writtenAt", manifest.get("writtenAt"));
-            recent.addFirst(shown);
-        }
-        while (recent.size() > 20) {
-            recent.pollLast();
-        }
+        recent.landed(entries, manifest.get("writtenAt"));
         unitEnd.put(tp, unit.to());
         open.remove(tp);
         sealed.remove(tp);

@@ -11,7 +11,7 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.caravan.config.CaravanConfiguration;
-import dev.caravan.config.Connections;
+import dev.caravan.embedded.Connections;
 import dev.caravan.flow.Flow;
 import dev.caravan.flow.Flows;
 import dev.caravan.embedded.EmbeddedS3;

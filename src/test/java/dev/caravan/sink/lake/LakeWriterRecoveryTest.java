@@ -9,7 +9,7 @@ import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.caravan.config.CaravanConfiguration;
-import dev.caravan.config.Connections;
+import dev.caravan.embedded.Connections;
 import dev.caravan.embedded.EmbeddedS3;
 import dev.caravan.testing.LakeFiles;
 import dev.caravan.testing.TestClock;
@@ -137,13 +137,13 @@ class LakeWriterRecoveryTest {
 
     @Test
     void theRawZoneEmbedsOnlyOneValidJsonObjectAsReceived() {
-        assertThat(LakeWriter.isJsonObject("{\"a\":[1,{\"b\":null}]}".getBytes())).isTrue();
-        assertThat(LakeWriter.isJsonObject("{not json".getBytes())).isFalse();
-        assertThat(LakeWriter.isJsonObject("[1,2]".getBytes())).isFalse();
-        assertThat(LakeWriter.isJsonObject("{}{}".getBytes())).isFalse();
-        assertThat(LakeWriter.isJsonObject(new byte[] {'{', '"', 'a', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}'}))
+        assertThat(RawLines.isJsonObject("{\"a\":[1,{\"b\":null}]}".getBytes())).isTrue();
+        assertThat(RawLines.isJsonObject("{not json".getBytes())).isFalse();
+        assertThat(RawLines.isJsonObject("[1,2]".getBytes())).isFalse();
+        assertThat(RawLines.isJsonObject("{}{}".getBytes())).isFalse();
+        assertThat(RawLines.isJsonObject(new byte[] {'{', '"', 'a', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}'}))
                 .isFalse();
-        assertThat(LakeWriter.isJsonObject(null)).isFalse();
+        assertThat(RawLines.isJsonObject(null)).isFalse();
     }
 
     @Test
@@ -174,11 +174,11 @@ class LakeWriterRecoveryTest {
         assertThat(lines.get(3).get("value_base64").asText()).isEqualTo("WzRd");
         assertThat(lines.get(4).get("value").get("a").asText()).isEqualTo("f\u00fcnf");
         assertThat(lines.get(5).has("value_base64")).isTrue();
-        assertThat(LakeWriter.jsonShape("{\"a\":1}".getBytes())).isEqualTo(LakeWriter.ONE_LINE);
-        assertThat(LakeWriter.jsonShape("{\"a\":\r1}".getBytes())).isEqualTo(LakeWriter.MULTI_LINE);
+        assertThat(RawLines.jsonShape("{\"a\":1}".getBytes())).isEqualTo(RawLines.ONE_LINE);
+        assertThat(RawLines.jsonShape("{\"a\":\r1}".getBytes())).isEqualTo(RawLines.MULTI_LINE);
         // UTF-16 JSON whose bytes hold 0x0A (U+010A) without a line break: written again as UTF-8, never copied
-        assertThat(LakeWriter.jsonShape("{\"a\":\"\u010a\"}".getBytes(java.nio.charset.StandardCharsets.UTF_16LE)))
-                .isEqualTo(LakeWriter.MULTI_LINE);
+        assertThat(RawLines.jsonShape("{\"a\":\"\u010a\"}".getBytes(java.nio.charset.StandardCharsets.UTF_16LE)))
+                .isEqualTo(RawLines.MULTI_LINE);
     }
 
     private static LakeWriter writer(LakeStore store, int flushRecords) {

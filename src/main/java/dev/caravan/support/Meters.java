@@ -1,4 +1,4 @@
-package dev.caravan.config;
+package dev.caravan.support;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.CamelContext;

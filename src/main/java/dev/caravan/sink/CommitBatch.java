@@ -1,10 +1,9 @@
-package dev.caravan.kafka;
+package dev.caravan.sink;
 
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import dev.caravan.sink.SinkConsumer;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.kafka.KafkaConstants;
 import org.apache.camel.component.kafka.consumer.KafkaManualCommit;

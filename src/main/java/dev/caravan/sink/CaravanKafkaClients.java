@@ -1,9 +1,8 @@
-package dev.caravan.kafka;
+package dev.caravan.sink;
 
 import java.util.Properties;
 
-import dev.caravan.sink.Ownership;
-import dev.caravan.sink.SinkConsumer;
+import dev.caravan.kafka.KafkaClientConfig;
 import org.apache.camel.component.kafka.DefaultKafkaClientFactory;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.producer.KafkaProducer;

@@ -1,4 +1,4 @@
-package dev.caravan.config;
+package dev.caravan.embedded;
 
 /**
  * The addresses actually in use after start-up, embedded or external; bound in the registry as "connections" and

@@ -1,4 +1,4 @@
-package dev.caravan.kafka;
+package dev.caravan.ingest;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -12,7 +12,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-import dev.caravan.ingest.IngestBatch;
+import dev.caravan.kafka.KafkaClientConfig;
 import dev.caravan.api.ProblemException;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;

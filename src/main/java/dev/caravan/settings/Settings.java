@@ -1,11 +1,8 @@
-package dev.caravan.config;
+package dev.caravan.settings;
 
 import java.nio.file.Path;
 import java.util.Optional;
 
-import dev.caravan.settings.EmbeddedSettings;
-import dev.caravan.settings.Setting;
-import dev.caravan.settings.SettingsCatalogue;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.PropertiesComponent;
 

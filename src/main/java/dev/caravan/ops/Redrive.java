@@ -1,4 +1,4 @@
-package dev.caravan.kafka;
+package dev.caravan.ops;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -13,6 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
+import dev.caravan.kafka.KafkaClientConfig;
 import dev.caravan.api.ProblemException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;

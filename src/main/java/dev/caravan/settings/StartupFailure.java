@@ -1,4 +1,4 @@
-package dev.caravan.config;
+package dev.caravan.settings;
 
 /** A start-up problem the user can fix; its message is the one line printed, with no stack trace. */
 public class StartupFailure extends RuntimeException {

@@ -1,4 +1,4 @@
-package dev.caravan.kafka;
+package dev.caravan.sink.mongo;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -12,8 +12,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
-import dev.caravan.sink.mongo.DeadLetter;
-import dev.caravan.sink.mongo.SinkBatch;
+import dev.caravan.kafka.KafkaClientConfig;
+import dev.caravan.kafka.Topics;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -37,7 +37,7 @@ public final class DeadLetters implements AutoCloseable {
     private final Duration timeout;
     private final KafkaClientConfig kafka;
     private final Set<String> knownTopics = ConcurrentHashMap.newKeySet();
-    private volatile dev.caravan.config.Meters meters;
+    private volatile dev.caravan.support.Meters meters;
 
     public DeadLetters(KafkaClientConfig kafka, String suffix, Duration timeout) {
         this.producer = new KafkaProducer<>(kafka.producer(Map.of(
@@ -53,7 +53,7 @@ public final class DeadLetters implements AutoCloseable {
     }
 
     /** Counts each dead letter in caravan_sink_dead_letters_total{topic,stage}. */
-    public DeadLetters countingIn(dev.caravan.config.Meters meters) {
+    public DeadLetters countingIn(dev.caravan.support.Meters meters) {
         this.meters = meters;
         return this;
     }

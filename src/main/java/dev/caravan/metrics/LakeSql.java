@@ -1,0 +1,178 @@
+package dev.caravan.metrics;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.caravan.flow.Flow;
+import dev.caravan.flow.Flows;
+import dev.caravan.sink.lake.LakeMirror;
+
+/**
+ * The batch side's engine: SQL run by an in-process DuckDB over the lake's clean zone (copied locally by
+ * {@link LakeMirror}, so no DuckDB extension is ever downloaded: JSON and Parquet are built into its JDBC driver).
+ * Each query sees one view per flow with a clean zone, named for the flow (the newest record per business key, as the
+ * MongoDB sink keeps it), and one per joined collection (posts: the newest part per join key, each part a struct
+ * named as the flow's join declares), so the same question reads alike on both sides.
+ */
+public final class LakeSql {
+
+    private final Flows flows;
+    private final LakeMirror mirror;
+
+    public LakeSql(Flows flows, LakeMirror mirror) {
+        this.flows = flows;
+        this.mirror = mirror;
+    }
+
+    /** Runs each query against one fresh copy of the lake; a failing query answers its error, the others run. */
+    public List<Result> query(List<String> sqls) {
+        List<Result> out = new ArrayList<>();
+        try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement s = c.createStatement()) {
+            s.execute("SET autoinstall_known_extensions = false");
+            s.execute("SET TimeZone = 'UTC'");
+            List<String> missing = views(s);
+            for (String sql : sqls) {
+                try (ResultSet r = s.executeQuery(sql)) {
+                    out.add(new Result(rows(r), null));
+                } catch (SQLException e) {
+                    String why = e.getMessage().replaceAll("\\s+", " ");
+                    out.add(new Result(List.of(), missing.isEmpty() ? why : why + " (no lake files yet for "
+                            + String.join(", ", missing) + ")"));
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("DuckDB did not start: " + e.getMessage(), e);
+        }
+        return out;
+    }
+
+    /** A query's rows, or why it failed. */
+    public record Result(List<Map<String, Object>> rows, String error) {
+    }
+
+    /** Creates the flow and join views; returns the flows whose topic has no lake file yet (no view). */
+    private List<String> views(Statement s) throws SQLException {
+        List<String> missing = new ArrayList<>();
+        Map<String, String> sources = new LinkedHashMap<>();
+        for (Flow f : flows.all()) {
+            if (f.lake() == null || !f.lake().clean() || f.topic() == null) {
+                continue;
+            }
+            String source = source(mirror.sync(f.topic()));
+            if (source == null) {
+                missing.add(f.name());
+                continue;
+            }
+            sources.put(f.name(), source);
+            List<String> key = f.mongo() != null ? f.mongo().key() : List.of();
+            s.execute("CREATE VIEW " + ident(f.name()) + " AS " + newest(source, key));
+        }
+        for (Flows.Join join : flows.joins().values()) {
+            StringBuilder sql = new StringBuilder();
+            String first = null;
+            for (Map.Entry<String, String> part : join.parts().entrySet()) {
+                String source = sources.get(part.getKey());
+                if (source == null) {
+                    sql.setLength(0);
+                    break;
+                }
+                String alias = ident(part.getValue());
+                String parts = "(" + newest(source, List.of(join.on())) + ")";
+                if (first == null) {
+                    first = alias;
+                    sql.append(" FROM ").append(parts).append(' ').append(alias);
+                } else {
+                    sql.append(" JOIN ").append(parts).append(' ').append(alias).append(" ON ").append(alias)
+                            .append('.').append(ident(join.on())).append(" = ").append(first).append('.')
+                            .append(ident(join.on()));
+                }
+            }
+            if (first == null || sql.isEmpty()) {
+                continue;
+            }
+            StringBuilder select = new StringBuilder("SELECT " + first + "." + ident(join.on()) + " AS "
+                    + ident(join.on()));
+            for (String as : join.parts().values()) {
+                select.append(", ").append(ident(as)).append(" AS ").append(ident(as));
+            }
+            s.execute("CREATE VIEW " + ident(join.collection()) + " AS " + select + sql);
+        }
+        return missing;
+    }
+
+    /** The newest record per key in offset order (a key's records share a partition); every record without a key. */
+    private static String newest(String source, List<String> key) {
+        if (key.isEmpty()) {
+            return "SELECT * FROM " + source;
+        }
+        List<String> cols = key.stream().map(LakeSql::ident).toList();
+        return "SELECT * EXCLUDE (_newest) FROM (SELECT *, row_number() OVER (PARTITION BY " + String.join(", ", cols)
+                + " ORDER BY _partition DESC, _offset DESC) AS _newest FROM " + source + ") WHERE _newest = 1";
+    }
+
+    /** The files of a mirrored topic as one table, whatever mix of NDJSON and Parquet it holds; null when none. */
+    private static String source(Path dir) {
+        List<String> formats = LakeMirror.formats(dir);
+        List<String> reads = new ArrayList<>();
+        String glob = dir.toString().replace("'", "''") + "/*/*/*";
+        if (formats.contains("ndjson.gz")) {
+            reads.add("SELECT * FROM read_json_auto('" + glob + ".ndjson.gz', union_by_name = true, "
+                    + "hive_partitioning = false)");
+        }
+        if (formats.contains("parquet")) {
+            reads.add("SELECT * FROM read_parquet('" + glob + ".parquet', union_by_name = true, "
+                    + "hive_partitioning = false)");
+        }
+        if (formats.contains("avro")) {
+            throw new IllegalStateException(dir.getFileName() + ": its lake files are Avro, which needs DuckDB's avro "
+                    + "extension (not built into the JDBC driver); use lakeFormat ndjson.gz or parquet for batch metrics");
+        }
+        return reads.isEmpty() ? null : "(" + String.join(" UNION ALL BY NAME ", reads) + ")";
+    }
+
+    private static List<Map<String, Object>> rows(ResultSet r) throws SQLException {
+        ResultSetMetaData meta = r.getMetaData();
+        List<Map<String, Object>> out = new ArrayList<>();
+        while (r.next()) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            for (int i = 1; i <= meta.getColumnCount(); i++) {
+                row.put(meta.getColumnLabel(i), plain(r.getObject(i)));
+            }
+            out.add(row);
+        }
+        return out;
+    }
+
+    /** JDBC values as JSON has them: whole numbers as long, others as double, text, booleans, the rest as text. */
+    private static Object plain(Object v) {
+        if (v == null || v instanceof String || v instanceof Boolean || v instanceof Long || v instanceof Double) {
+            return v;
+        }
+        if (v instanceof Integer || v instanceof Short || v instanceof Byte) {
+            return ((Number) v).longValue();
+        }
+        if (v instanceof java.math.BigInteger b) {
+            return b.longValue();
+        }
+        if (v instanceof java.math.BigDecimal d) {
+            return d.scale() <= 0 ? (Object) d.longValue() : d.doubleValue();
+        }
+        if (v instanceof Float f) {
+            return f.doubleValue();
+        }
+        return v.toString();
+    }
+
+    static String ident(String name) {
+        return "\"" + name.replace("\"", "\"\"") + "\"";
+    }
+}
