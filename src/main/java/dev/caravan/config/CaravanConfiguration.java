@@ -246,16 +246,15 @@ public final class CaravanConfiguration implements CamelConfiguration {
                 reconcile::committed));
         context.addService(new ClosingService(reconcile), true, false);
 
-        // analytics: stream results from MongoDB, batch results from the lake's clean zone
+        // analytics: each declared metric's pipeline in MongoDB (stream), its SQL in DuckDB over the lake (batch)
         registry.bind("metrics", new dev.caravan.metrics.Metrics(mongo, c.mongoDatabase(),
                 settings.get(MetricsSettings.COLLECTION),
-                new dev.caravan.sink.lake.LakeReader(lakeStore, lakeKeys),
-                () -> dev.caravan.metrics.Metrics.Sources.of(flows),
+                new dev.caravan.metrics.MetricFiles(java.nio.file.Path.of(settings.get(MetricsSettings.DIR))),
+                new dev.caravan.metrics.LakeSql(flows, new dev.caravan.sink.lake.LakeMirror(lakeStore, lakeKeys,
+                        settings.dataDir().resolve("lake-mirror"))),
+                () -> flows.joins().isEmpty() ? "posts" : flows.joins().keySet().iterator().next(),
                 java.time.Clock.systemUTC(), collectionWrites,
-                settings.get(MetricsSettings.IDLE_REFRESH).toMillis())
-                .declaredIn(new dev.caravan.metrics.MetricFiles(java.nio.file.Path.of(settings.get(MetricsSettings.DIR))),
-                        new dev.caravan.metrics.LakeSql(flows, new dev.caravan.sink.lake.LakeMirror(lakeStore,
-                                lakeKeys, settings.dataDir().resolve("lake-mirror")))));
+                settings.get(MetricsSettings.IDLE_REFRESH).toMillis()));
 
         // the operator console: its files, and the overview it reads beside the pollers and metrics APIs
         registry.bind("consoleAssets", new dev.caravan.console.ConsoleAssets());

@@ -45,8 +45,8 @@ public final class LakeSql {
                     out.add(new Result(rows(r), null));
                 } catch (SQLException e) {
                     String why = e.getMessage().replaceAll("\\s+", " ");
-                    out.add(new Result(List.of(), missing.isEmpty() ? why : why + " (no lake files yet for "
-                            + String.join(", ", missing) + ")"));
+                    out.add(new Result(List.of(), missing.isEmpty() ? why : why + " (no view of "
+                            + String.join("; ", missing) + ")"));
                 }
             }
         } catch (SQLException e) {
@@ -59,7 +59,7 @@ public final class LakeSql {
     public record Result(List<Map<String, Object>> rows, String error) {
     }
 
-    /** Creates the flow and join views; returns the flows whose topic has no lake file yet (no view). */
+    /** Creates the flow and join views; returns the flows that have none (no lake file yet, or Avro files), and why. */
     private List<String> views(Statement s) throws SQLException {
         List<String> missing = new ArrayList<>();
         Map<String, String> sources = new LinkedHashMap<>();
@@ -67,14 +67,21 @@ public final class LakeSql {
             if (f.lake() == null || !f.lake().clean() || f.topic() == null) {
                 continue;
             }
-            String source = source(mirror.sync(f.topic()));
+            String source;
+            try {
+                source = source(mirror.sync(f.topic()));
+            } catch (IllegalStateException unreadable) {
+                missing.add(f.name() + ": " + unreadable.getMessage());
+                continue;
+            }
             if (source == null) {
                 missing.add(f.name());
                 continue;
             }
             sources.put(f.name(), source);
             List<String> key = f.mongo() != null ? f.mongo().key() : List.of();
-            s.execute("CREATE VIEW " + ident(f.name()) + " AS " + newest(source, key));
+            String newer = f.mongo() != null ? f.mongo().newerField() : null;
+            s.execute("CREATE VIEW " + ident(f.name()) + " AS " + newest(source, key, newer));
         }
         for (Flows.Join join : flows.joins().values()) {
             StringBuilder sql = new StringBuilder();
@@ -86,7 +93,7 @@ public final class LakeSql {
                     break;
                 }
                 String alias = ident(part.getValue());
-                String parts = "(" + newest(source, List.of(join.on())) + ")";
+                String parts = "(" + newest(source, List.of(join.on()), null) + ")";
                 if (first == null) {
                     first = alias;
                     sql.append(" FROM ").append(parts).append(' ').append(alias);
@@ -109,14 +116,20 @@ public final class LakeSql {
         return missing;
     }
 
-    /** The newest record per key in offset order (a key's records share a partition); every record without a key. */
-    private static String newest(String source, List<String> key) {
+    /**
+     * Per key, the record the MongoDB sink keeps: the last in offset order (a key's records share a partition), or,
+     * for a flow with a newer-than field, the first record with its greatest value (the sink's guard lets an equal
+     * value through no more than a smaller one). Every record when the flow has no key.
+     */
+    private static String newest(String source, List<String> key, String newerField) {
         if (key.isEmpty()) {
             return "SELECT * FROM " + source;
         }
         List<String> cols = key.stream().map(LakeSql::ident).toList();
+        String order = newerField == null ? "_partition DESC, _offset DESC"
+                : ident(newerField) + " DESC NULLS LAST, _partition, _offset";
         return "SELECT * EXCLUDE (_newest) FROM (SELECT *, row_number() OVER (PARTITION BY " + String.join(", ", cols)
-                + " ORDER BY _partition DESC, _offset DESC) AS _newest FROM " + source + ") WHERE _newest = 1";
+                + " ORDER BY " + order + ") AS _newest FROM " + source + ") WHERE _newest = 1";
     }
 
     /** The files of a mirrored topic as one table, whatever mix of NDJSON and Parquet it holds; null when none. */
@@ -133,8 +146,8 @@ public final class LakeSql {
                     + "hive_partitioning = false)");
         }
         if (formats.contains("avro")) {
-            throw new IllegalStateException(dir.getFileName() + ": its lake files are Avro, which needs DuckDB's avro "
-                    + "extension (not built into the JDBC driver); use lakeFormat ndjson.gz or parquet for batch metrics");
+            throw new IllegalStateException("its lake files are Avro, which DuckDB reads only with an extension it "
+                    + "would download; lakeFormat ndjson.gz or parquet serves batch metrics");
         }
         return reads.isEmpty() ? null : "(" + String.join(" UNION ALL BY NAME ", reads) + ")";
     }

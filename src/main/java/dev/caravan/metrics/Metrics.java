@@ -21,7 +21,6 @@ import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.ReplaceOptions;
 import dev.caravan.api.ProblemException;
 import dev.caravan.sink.mongo.CollectionWrites;
-import dev.caravan.sink.lake.LakeReader;
 import org.bson.Document;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,9 +28,10 @@ import org.slf4j.LoggerFactory;
 import static com.mongodb.client.model.Filters.eq;
 
 /**
- * The analytics, kept current from MongoDB (the stream: the joined posts, bestsellers and matches as the sinks store
- * them) and recomputed from the lake's clean zone (the batch: all history), both through the same Analytics functions.
- * Results live in MongoDB (collection caravan.metrics.collection), so every replica answers the same.
+ * The analytics: every metric is a declaration ({@link MetricFiles}), kept current from MongoDB (the stream: its
+ * pipeline, run by the database) and recomputed from the lake's clean zone (the batch: its SQL, run by DuckDB over
+ * all history, {@link LakeSql}), the two compared row by row. Results live in MongoDB (collection
+ * caravan.metrics.collection), so every replica answers the same; no source document is read into this heap.
  */
 public final class Metrics {
 
@@ -39,103 +39,42 @@ public final class Metrics {
     private static final ObjectMapper CANONICAL = new ObjectMapper()
             .configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
 
-    /** Where the facts are: MongoDB collections and the lake topics of each kind. */
-    public record Sources(String posts, String bestsellers, String matches, String pinsTopic, String geoTopic,
-            String usersTopic, String bestsellersTopic, String matchesTopic) {
-
-        /** The seed flows' collections and topics, as their flow files declare them now (empty: no such flow). */
-        public static Sources of(dev.caravan.flow.Flows flows) {
-            java.util.function.Function<String, String> topic = n -> {
-                dev.caravan.flow.Flow f = flows.named(n);
-                return f == null ? "" : f.topic();
-            };
-            java.util.function.Function<String, String> collection = n -> {
-                dev.caravan.flow.Flow f = flows.named(n);
-                return f == null || f.mongo() == null ? n : f.mongo().collection();
-            };
-            dev.caravan.flow.Flow pins = flows.named("pins");
-            String posts = pins == null || pins.join() == null ? "posts" : pins.join().into();
-            return new Sources(posts, collection.apply("bestsellers"), collection.apply("matches"),
-                    topic.apply("pins"), topic.apply("geo"), topic.apply("users"), topic.apply("bestsellers"),
-                    topic.apply("matches"));
-        }
-    }
-
     private final MongoDatabase db;
     private final MongoCollection<Document> results;
-    private final LakeReader lake;
-    private final java.util.function.Supplier<Sources> sourcesNow;
+    private final MetricFiles declared;
+    private final LakeSql lakeSql;
+    private final java.util.function.Supplier<String> posts;
     private final Clock clock;
     private final CollectionWrites writes;
     private final long idleRefreshMs;
-    private MetricFiles declared = new MetricFiles(java.nio.file.Path.of("metrics-not-configured"));
-    private LakeSql lakeSql;
     private long lastVersion;
     private long lastRefreshAt = -1;
     private long lastRefreshEnd;
     private long lastRefreshMs;
 
     /**
+     * @param posts         the joined posts' collection (the flows' joinInto): a recompute reports its complete posts
      * @param writes        the MongoDB sink's writes: a refresh is skipped while none reached the metrics' sources...
      * @param idleRefreshMs ...for at most this long (other replicas' sinks and other writers are seen then); 0 = never
      *                      skip
      */
-    public Metrics(MongoClient client, String database, String collection, LakeReader lake,
-            java.util.function.Supplier<Sources> sources,
-            Clock clock, CollectionWrites writes, long idleRefreshMs) {
+    public Metrics(MongoClient client, String database, String collection, MetricFiles declared, LakeSql lakeSql,
+            java.util.function.Supplier<String> posts, Clock clock, CollectionWrites writes, long idleRefreshMs) {
         this.db = client.getDatabase(database);
         this.results = db.getCollection(collection);
-        this.lake = lake;
-        this.sourcesNow = sources;
+        this.declared = declared;
+        this.lakeSql = lakeSql;
+        this.posts = posts;
         this.clock = clock;
         this.writes = writes;
         this.idleRefreshMs = idleRefreshMs;
     }
 
-    /** The declared metrics (files) and the engine their batch queries run in. */
-    public Metrics declaredIn(MetricFiles files, LakeSql sql) {
-        this.declared = files;
-        this.lakeSql = sql;
-        return this;
-    }
-
-    /** The declared metrics whose names no built-in metric has (a clash is logged and the built-in stays). */
-    private List<DeclaredMetric> declared() {
-        Set<String> builtIn = new java.util.HashSet<>();
-        Analytics.all().forEach(m -> builtIn.add(m.name()));
-        List<DeclaredMetric> out = new ArrayList<>();
-        for (DeclaredMetric m : declared.all()) {
-            if (builtIn.contains(m.name())) {
-                LOG.warn("Metric {} ({}) is left out: a built-in metric has its name", m.name(), m.source());
-            } else {
-                out.add(m);
-            }
-        }
-        return out;
-    }
-
-    /** The live side of a declared metric: its pipeline, run by MongoDB. */
-    private List<Map<String, Object>> live(DeclaredMetric m) {
-        List<Map<String, Object>> rows = new ArrayList<>();
-        for (Document d : db.getCollection(m.collection()).aggregate(m.pipeline())) {
-            rows.add(plainDocument(d));
-        }
-        return rows;
-    }
-
-    private static Map<String, Object> plainDocument(Document d) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        d.forEach((k, v) -> out.put(k, v instanceof Document inner ? plainDocument(inner) : v));
-        return out;
-    }
-
-    // ------------------------------------------------------------------ stream and batch
-
     /** The timer route: every metric from what MongoDB holds now. */
     public synchronized int refreshStream() {
         long now = clock.millis();
-        Sources sources = sourcesNow.get();
-        long version = writes.version(List.of(sources.posts(), sources.bestsellers(), sources.matches()));
+        List<DeclaredMetric> metrics = declared.all();
+        long version = writes.version(metrics.stream().map(DeclaredMetric::collection).distinct().toList());
         if (lastRefreshAt >= 0 && idleRefreshMs > 0) {
             // a refresh reads every source document: not again while nothing changed, and never more than a tenth of
             // the time (a large collection on a slow server would otherwise be scanned back to back)
@@ -147,22 +86,16 @@ public final class Metrics {
         }
         lastVersion = version; // read before the sources: a write during the refresh brings the next one
         lastRefreshAt = now;
-        int refreshed = computeStream();
+        int refreshed = computeStream(metrics);
         lastRefreshEnd = clock.millis();
         lastRefreshMs = lastRefreshEnd - now;
         return refreshed;
     }
 
-    private int computeStream() {
-        Rows.Dataset data = fromMongo();
+    private int computeStream(List<DeclaredMetric> metrics) {
         Date now = Date.from(clock.instant());
-        for (Analytics.Metric m : Analytics.all()) {
-            results.updateOne(eq("_id", m.name()), new Document("$set", new Document("stream",
-                    new Document("computedAt", now).append("rows", docs(m.compute().apply(data))))
-                    .append("description", m.description())), new com.mongodb.client.model.UpdateOptions().upsert(true));
-        }
-        int declaredCount = 0;
-        for (DeclaredMetric m : declared()) {
+        int refreshed = 0;
+        for (DeclaredMetric m : metrics) {
             List<Map<String, Object>> rows;
             try {
                 rows = live(m);
@@ -173,39 +106,41 @@ public final class Metrics {
             results.updateOne(eq("_id", m.name()), new Document("$set", new Document("stream",
                     new Document("computedAt", now).append("rows", docs(rows)))
                     .append("description", m.description())), new com.mongodb.client.model.UpdateOptions().upsert(true));
-            declaredCount++;
+            refreshed++;
         }
-        return Analytics.all().size() + declaredCount;
+        return refreshed;
     }
 
     /**
-     * POST /api/v1/metrics/recompute and the daily batch: every metric from the lake's clean zone, stored beside a
-     * stream result computed at the same moment, with their differences.
+     * POST /api/v1/metrics/recompute and the daily batch: every metric's SQL over the lake's clean zone, stored beside
+     * its pipeline's answer computed at the same moment, with their differences.
      */
     public synchronized Map<String, Object> recompute() {
-        Rows.Dataset batch = fromLake();
-        Rows.Dataset stream = fromMongo();
         Date now = Date.from(clock.instant());
         List<Map<String, Object>> report = new ArrayList<>();
         boolean allAgree = true;
-        for (Analytics.Metric m : Analytics.all()) {
-            allAgree &= compare(m.name(), m.description(), m.compute().apply(stream), m.compute().apply(batch), null,
-                    now, report);
-        }
-        List<DeclaredMetric> declaredNow = declared();
-        List<LakeSql.Result> answers = declaredNow.isEmpty() ? List.of()
-                : lakeSql.query(declaredNow.stream().map(DeclaredMetric::sql).toList());
-        for (int i = 0; i < declaredNow.size(); i++) {
-            DeclaredMetric m = declaredNow.get(i);
+        List<DeclaredMetric> metrics = declared.all();
+        List<LakeSql.Result> answers = lakeSql.query(metrics.stream().map(DeclaredMetric::sql).toList());
+        for (int i = 0; i < metrics.size(); i++) {
+            DeclaredMetric m = metrics.get(i);
             allAgree &= compare(m.name(), m.description(), live(m), answers.get(i).rows(), answers.get(i).error(),
                     now, report);
         }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("computedAt", now.toInstant().toString());
         out.put("agree", allAgree);
-        out.put("posts", Map.of("stream", stream.posts().size(), "batch", batch.posts().size()));
+        out.put("posts", Map.of("stream", postsInMongo(), "batch", postsInLake()));
         out.put("metrics", report);
         return out;
+    }
+
+    /** The live side of a metric: its pipeline, run by MongoDB. */
+    private List<Map<String, Object>> live(DeclaredMetric m) {
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (Document d : db.getCollection(m.collection()).aggregate(m.pipeline())) {
+            rows.add(plainDocument(d));
+        }
+        return rows;
     }
 
     /** Stores a metric's stream and batch rows with their differences; true when they agree. */
@@ -244,15 +179,25 @@ public final class Metrics {
         return agree;
     }
 
-    /** Every metric's name and description: the built-in ones, then the declared ones. */
-    private Map<String, String> described() {
-        Map<String, String> out = new LinkedHashMap<>();
-        Analytics.all().forEach(m -> out.put(m.name(), m.description()));
-        declared().forEach(m -> out.put(m.name(), m.description()));
-        return out;
+    /** Complete posts (all three parts) in MongoDB, counted by the database. */
+    private long postsInMongo() {
+        return db.getCollection(posts.get()).countDocuments(com.mongodb.client.model.Filters.and(
+                com.mongodb.client.model.Filters.exists("pin"), com.mongodb.client.model.Filters.exists("geo"),
+                com.mongodb.client.model.Filters.exists("user")));
     }
 
-    // ------------------------------------------------------------------ API
+    /** Complete posts in the lake's posts view, counted by DuckDB; -1 when it cannot say (no lake files yet). */
+    private long postsInLake() {
+        LakeSql.Result r = lakeSql.query(List.of("SELECT count(*) AS n FROM " + LakeSql.ident(posts.get()))).get(0);
+        return r.error() != null || r.rows().isEmpty() ? -1 : ((Number) r.rows().get(0).get("n")).longValue();
+    }
+
+    /** Every metric's name and description, as the files say now. */
+    private Map<String, String> described() {
+        Map<String, String> out = new LinkedHashMap<>();
+        declared.all().forEach(m -> out.put(m.name(), m.description()));
+        return out;
+    }
 
     /** GET /api/v1/metrics. */
     public List<Map<String, Object>> list() {
@@ -304,100 +249,11 @@ public final class Metrics {
         return out;
     }
 
-    // ------------------------------------------------------------------ reading the facts
-
-    /** A topic's clean zone; a flow not declared (no topic) has none. */
-    private List<Map<String, Object>> cleanZone(String topic) {
-        return topic == null || topic.isEmpty() ? List.of() : lake.clean(topic);
-    }
-
-    Rows.Dataset fromMongo() {
-        Sources sources = sourcesNow.get();
-        List<Rows.Post> posts = new ArrayList<>();
-        for (Document d : db.getCollection(sources.posts()).find()) {
-            Document pin = d.get("pin", Document.class);
-            Document geo = d.get("geo", Document.class);
-            Document user = d.get("user", Document.class);
-            if (pin != null && geo != null && user != null && d.get("ind") instanceof Number ind) {
-                posts.add(Rows.post(ind.longValue(), pin, geo, user));
-            }
-        }
-        List<Rows.Book> books = new ArrayList<>();
-        db.getCollection(sources.bestsellers()).find().forEach(d -> books.add(Rows.book(d)));
-        List<Rows.Match> matches = new ArrayList<>();
-        db.getCollection(sources.matches()).find().forEach(d -> matches.add(Rows.match(d)));
-        return new Rows.Dataset(posts, books, matches);
-    }
-
-    /**
-     * The same facts from the clean zone: per business key the last record in offset order (what the MongoDB sink's
-     * upserts keep), matches merged and guarded by last_updated as the sink does, posts joined by ind.
-     */
-    Rows.Dataset fromLake() {
-        Sources sources = sourcesNow.get();
-        Map<Object, Map<String, Object>> pins = latest(cleanZone(sources.pinsTopic()), r -> r.get("unique_id"));
-        Map<Object, Map<String, Object>> geo = latest(cleanZone(sources.geoTopic()),
-                r -> List.of(String.valueOf(r.get("ind")), String.valueOf(r.get("timestamp"))));
-        Map<Object, Map<String, Object>> users = latest(cleanZone(sources.usersTopic()), r -> key(r.get("ind")));
-        Map<Object, Map<String, Object>> pinByInd = new HashMap<>();
-        pins.values().forEach(p -> pinByInd.put(key(p.get("ind")), p));
-        Map<Object, Map<String, Object>> geoByInd = new HashMap<>();
-        geo.values().forEach(g -> geoByInd.put(key(g.get("ind")), g));
-        List<Rows.Post> posts = new ArrayList<>();
-        for (Map.Entry<Object, Map<String, Object>> e : pinByInd.entrySet()) {
-            Map<String, Object> g = geoByInd.get(e.getKey());
-            Map<String, Object> u = users.get(e.getKey());
-            if (g != null && u != null && e.getKey() instanceof Long ind) {
-                posts.add(Rows.post(ind, e.getValue(), g, u));
-            }
-        }
-        List<Rows.Book> books = new ArrayList<>();
-        latest(cleanZone(sources.bestsellersTopic()), r -> List.of(String.valueOf(r.get("list_name_encoded")),
-                String.valueOf(r.get("published_date")), String.valueOf(r.get("book_key"))))
-                .values().forEach(b -> books.add(Rows.book(b)));
-        List<Rows.Match> matches = new ArrayList<>();
-        Map<Object, Map<String, Object>> merged = new LinkedHashMap<>();
-        for (Map<String, Object> r : ordered(cleanZone(sources.matchesTopic()))) {
-            Object id = key(r.get("match_id"));
-            Map<String, Object> stored = merged.get(id);
-            if (stored == null) {
-                merged.put(id, new LinkedHashMap<>(r));
-            } else if (newer(r.get("last_updated"), stored.get("last_updated"))) {
-                stored.putAll(r);
-            }
-        }
-        merged.values().forEach(m -> matches.add(Rows.match(m)));
-        return new Rows.Dataset(posts, books, matches);
-    }
-
-    private static boolean newer(Object version, Object stored) {
-        if (version == null || stored == null) {
-            return true;
-        }
-        return version.toString().compareTo(stored.toString()) > 0;
-    }
-
-    private static Map<Object, Map<String, Object>> latest(List<Map<String, Object>> records,
-            java.util.function.Function<Map<String, Object>, Object> key) {
-        Map<Object, Map<String, Object>> out = new LinkedHashMap<>();
-        for (Map<String, Object> r : ordered(records)) {
-            out.put(key.apply(r), r);
-        }
+    private static Map<String, Object> plainDocument(Document d) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        d.forEach((k, v) -> out.put(k, v instanceof Document inner ? plainDocument(inner) : v));
         return out;
     }
-
-    private static List<Map<String, Object>> ordered(List<Map<String, Object>> records) {
-        List<Map<String, Object>> sorted = new ArrayList<>(records);
-        sorted.sort(Comparator.comparingInt((Map<String, Object> r) -> ((Number) r.get("_partition")).intValue())
-                .thenComparingLong(r -> ((Number) r.get("_offset")).longValue()));
-        return sorted;
-    }
-
-    private static Object key(Object v) {
-        return v instanceof Number n ? (Object) n.longValue() : v;
-    }
-
-    // ------------------------------------------------------------------ helpers
 
     private static List<Document> docs(List<Map<String, Object>> rows) {
         return rows.stream().map(Document::new).toList();

@@ -25,14 +25,13 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The stream refresh reads every source document, so it runs again only when the sink wrote to a source, when the
+ * The stream refresh runs every metric's pipeline over its collection, so it runs again only when the sink wrote to a source, when the
  * idle limit has passed, and never more than a tenth of the time.
  */
 class MetricsRefreshTest {
 
     private static final long IDLE_MS = 300_000;
-    private static final Metrics.Sources SOURCES = new Metrics.Sources("posts", "bestsellers", "matches",
-            "caravan.pins", "caravan.geo", "caravan.users", "nyt.bestsellers", "football.matches");
+    private static final MetricFiles SHIPPED = new MetricFiles(java.nio.file.Path.of("metrics"));
 
     private MongoServer server;
     private MongoClient client;
@@ -45,8 +44,7 @@ class MetricsRefreshTest {
     void start() {
         server = new MongoServer(H2Backend.inMemory());
         client = MongoClients.create(server.bindAndGetConnectionString());
-        metrics = new Metrics(client, "caravan", "metrics", null,
-                () -> SOURCES, clock, writes, IDLE_MS);
+        metrics = new Metrics(client, "caravan", "metrics", SHIPPED, null, () -> "posts", clock, writes, IDLE_MS);
         results = client.getDatabase("caravan").getCollection("metrics");
     }
 
@@ -96,8 +94,7 @@ class MetricsRefreshTest {
 
     @Test
     void zeroIdleLimitRefreshesEveryTime() {
-        Metrics always = new Metrics(client, "caravan", "metrics", null,
-                () -> SOURCES, clock, writes, 0);
+        Metrics always = new Metrics(client, "caravan", "metrics", SHIPPED, null, () -> "posts", clock, writes, 0);
         assertThat(always.refreshStream()).isPositive();
         assertThat(always.refreshStream()).isPositive();
     }

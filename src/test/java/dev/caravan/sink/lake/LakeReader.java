@@ -16,7 +16,7 @@ import org.apache.avro.file.DataFileStream;
 import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.generic.GenericRecord;
 
-/** Reads a topic's clean zone back, whatever the files' format: every record, with _topic, _partition, _offset. */
+/** Test helper: a topic's clean zone read back whatever the format, each record with _topic, _partition, _offset. */
 public final class LakeReader {
 
     private static final ObjectMapper JSON = new ObjectMapper();
