@@ -111,10 +111,16 @@ public final class Flows {
         publish(found, sinkFlows(MongoSinkSettings.FLOWS), sinkFlows(LakeSettings.FLOWS));
     }
 
-    /** The flows a sink takes: every one (*), the names listed, or none (empty). */
     private Set<String> sinkFlows(Setting<String> setting) {
-        String value = setting.parse(context.getPropertiesComponent().resolveProperty(setting.key()).orElse(null));
-        return Set.copyOf(Flow.list(value));
+        return sinkFlows(setting, context.getPropertiesComponent().resolveProperty(setting.key()));
+    }
+
+    /**
+     * The flows a sink takes: every one (*, also when the key is unset), the names listed, or none when it is set and
+     * empty (a deployment that runs the other sink only): empty is a value here, not "use the default".
+     */
+    static Set<String> sinkFlows(Setting<String> setting, java.util.Optional<String> configured) {
+        return Set.copyOf(Flow.list(configured.orElse(setting.defaultValue())));
     }
 
     /** Start-up reads the flows before any route starts (FlowsSetup); an embedding without it reads them on first use. */
