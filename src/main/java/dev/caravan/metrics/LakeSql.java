@@ -39,6 +39,11 @@ public final class LakeSql {
         try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement s = c.createStatement()) {
             s.execute("SET autoinstall_known_extensions = false");
             s.execute("SET TimeZone = 'UTC'");
+            // a metric's SQL reads the lake's copy and nothing else of this machine (and cannot turn that back on)
+            java.nio.file.Files.createDirectories(mirror.root());
+            s.execute("SET allowed_directories = ['" + mirror.root().toAbsolutePath().toString().replace("'", "''")
+                    + "/']");
+            s.execute("SET enable_external_access = false");
             List<String> missing = views(s);
             for (String sql : sqls) {
                 try (ResultSet r = s.executeQuery(sql)) {
@@ -51,6 +56,8 @@ public final class LakeSql {
             }
         } catch (SQLException e) {
             throw new IllegalStateException("DuckDB did not start: " + e.getMessage(), e);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot create the lake's copy at " + mirror.root(), e);
         }
         return out;
     }

@@ -106,6 +106,15 @@ class LakeSqlTest {
         put("p", 2, "{\"unique_id\":\"a\",\"ind\":5,\"category\":\"y\",\"_partition\":0,\"_offset\":2}\n");
     }
 
+    @Test
+    void aMetricsSqlReadsTheLakesCopyAndNothingElseOfTheMachine() {
+        LakeSql.Result r = sql.query(List.of("SELECT * FROM read_csv('/etc/passwd')",
+                "SET enable_external_access = true")).get(0);
+
+        assertThat(r.rows()).isEmpty();
+        assertThat(r.error()).contains("Permission Error");
+    }
+
     private static void put(String topic, long offset, String lines) {
         try {
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();

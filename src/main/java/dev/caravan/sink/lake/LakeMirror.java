@@ -27,6 +27,11 @@ public final class LakeMirror {
         this.root = root;
     }
 
+    /** Where the copies are: every topic under its own folder. */
+    public Path root() {
+        return root;
+    }
+
     /** The topic's clean zone under {@code root/TOPIC/dt=.../hour=.../}, in step with the bucket now. */
     public synchronized Path sync(String topic) {
         String prefix = keys.zonePrefix("clean", topic);
