@@ -79,8 +79,8 @@ public final class OpenApiDocument {
                   "pointer":{"type":"string","description":"JSON Pointer into the record"},
                   "message":{"type":"string"}}}}}}"""));
 
-        ObjectNode streamsPost = (ObjectNode) doc.at("/paths/~1api~1v1~1streams~1{stream}/post");
-        if (!streamsPost.isMissingNode()) {
+        // a deployment without the streams API or the REST Proxy (its route file removed) documents what it has
+        if (doc.at("/paths/~1api~1v1~1streams~1{stream}/post") instanceof ObjectNode streamsPost) {
             ObjectNode oneRecord = JSON.createObjectNode();
             oneRecord.set("oneOf", streamRefs.deepCopy());
             ObjectNode body = streamsPost.putObject("requestBody");
@@ -108,8 +108,7 @@ public final class OpenApiDocument {
                         .put("$ref", "#/components/schemas/Problem");
             }
         }
-        ObjectNode topicsPost = (ObjectNode) doc.at("/paths/~1topics~1{topic}/post");
-        if (!topicsPost.isMissingNode()) {
+        if (doc.at("/paths/~1topics~1{topic}/post") instanceof ObjectNode topicsPost) {
             ObjectNode record = JSON.createObjectNode().put("type", "object");
             record.putArray("required").add("value");
             ObjectNode props = record.putObject("properties");
