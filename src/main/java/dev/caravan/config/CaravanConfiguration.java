@@ -192,10 +192,15 @@ public final class CaravanConfiguration implements CamelConfiguration {
                 (int) settings.get(IngestSettings.TRANSACTION_TIMEOUT).toMillis(),
                 (int) settings.get(IngestSettings.RETRY_AFTER).toSeconds());
         registry.bind("kafkaPublisher", publisher);
-        // a flow's topic exists before its first record, so no request pays for its creation; Avro flows register
+        // a flow's topic exists before its first record, so no request pays for its creation, and so does its
+        // dead-letter topic: a first dead letter racing its topic's creation was retried by the idempotent producer
+        // into OutOfOrderSequence errors until its timeout; Avro flows register
+        String dlqSuffix = settings.get(MongoSinkSettings.DLQ_SUFFIX);
         flows.onChange(f -> {
-            Topics.ensure(kafka, f.all().stream().map(dev.caravan.flow.Flow::topic).toList(),
-                    settings.get(IngestSettings.TIMEOUT));
+            java.util.List<String> topics = new java.util.ArrayList<>(
+                    f.all().stream().map(dev.caravan.flow.Flow::topic).toList());
+            f.mongoTopics().forEach(t -> topics.add(t + dlqSuffix));
+            Topics.ensure(kafka, topics, settings.get(IngestSettings.TIMEOUT));
             registerAvroSchemas(formats);
         });
 
