@@ -25,6 +25,9 @@ import dev.caravan.sink.lake.LakeMirror;
  */
 public final class LakeSql {
 
+    private static final java.util.regex.Pattern MISSING_TABLE =
+            java.util.regex.Pattern.compile("Table with name ([\\w-]+) does not exist");
+
     private final Flows flows;
     private final LakeMirror mirror;
 
@@ -46,12 +49,19 @@ public final class LakeSql {
             s.execute("SET enable_external_access = false");
             List<String> missing = views(s);
             for (String sql : sqls) {
-                try (ResultSet r = s.executeQuery(sql)) {
+                // a statement of its own per query: DuckDB closes one whose query failed, and the next would fail too
+                try (Statement q = c.createStatement(); ResultSet r = q.executeQuery(sql)) {
                     out.add(new Result(rows(r), null));
                 } catch (SQLException e) {
                     String why = e.getMessage().replaceAll("\\s+", " ");
-                    out.add(new Result(List.of(), missing.isEmpty() ? why : why + " (no view of "
-                            + String.join("; ", missing) + ")"));
+                    java.util.regex.Matcher table = MISSING_TABLE.matcher(why);
+                    if (table.find() && missing.contains(table.group(1))) {
+                        // a flow with no lake file yet (a poller without its key): its question has no rows yet
+                        out.add(new Result(List.of(), null));
+                    } else {
+                        out.add(new Result(List.of(), missing.isEmpty() ? why : why + " (no view of "
+                                + String.join("; ", missing) + ")"));
+                    }
                 }
             }
         } catch (SQLException e) {

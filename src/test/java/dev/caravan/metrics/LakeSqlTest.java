@@ -51,7 +51,8 @@ class LakeSqlTest {
                 Flow.of(Map.of("name", "geo", "topic", "g", "collection", "geo", "businessKey", "ind",
                         "joinInto", "posts", "joinOn", "ind", "joinAs", "geo"), "test"),
                 Flow.of(Map.of("name", "old", "topic", "o", "collection", "old", "businessKey", "id",
-                        "lakeFormat", "avro"), "test")));
+                        "lakeFormat", "avro"), "test"),
+                Flow.of(Map.of("name", "quiet", "topic", "q", "collection", "quiet", "businessKey", "id"), "test")));
         sql = new LakeSql(flows, new LakeMirror(new LakeStore(s3, "lake"), new LakeKeys(""), dir.resolve("mirror")));
         put("m", 0, """
                 {"match_id":1,"last_updated":"2024-01-02","score":"first","_partition":0,"_offset":0}
@@ -104,6 +105,17 @@ class LakeSqlTest {
         assertThat(r.get(1).rows()).isEmpty();
         assertThat(r.get(1).error()).contains("old: its lake files are Avro");
         put("p", 2, "{\"unique_id\":\"a\",\"ind\":5,\"category\":\"y\",\"_partition\":0,\"_offset\":2}\n");
+    }
+
+    @Test
+    void aFlowWithoutLakeFilesYetHasNoRowsAndAFailedQueryDoesNotStopTheNext() {
+        List<LakeSql.Result> r = sql.query(List.of("SELECT count(*) AS n FROM quiet", "SELECT nonsense FROM",
+                "SELECT count(*) AS n FROM matches"));
+
+        assertThat(r.get(0).error()).isNull();
+        assertThat(r.get(0).rows()).isEmpty();
+        assertThat(r.get(1).error()).contains("Parser Error");
+        assertThat(r.get(2).rows()).containsExactly(Map.of("n", 1L));
     }
 
     @Test

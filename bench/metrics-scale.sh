@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Analytics at scale: POSTS joined posts through the ingest API (the posting emulator), then one recompute (every
+# metric live and batch), timed, with the app's heap sampled by jstat every 250 ms meanwhile. Run it for two jars to
+# compare builds in one sitting (e.g. before and after metrics moved into MongoDB and DuckDB).
+# Usage: bash bench/metrics-scale.sh [posts, default 30000] [jar, default target/caravan.jar]. Never run in CI.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+posts="${1:-30000}"
+jar="${2:-target/caravan.jar}"
+work="$(mktemp -d "${TMPDIR:-/tmp}/caravan-metrics.XXXXXX")"
+cp "$jar" "$work/app.jar"
+trap 'kill "$app" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"' EXIT
+port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+http="$(port)"
+CARAVAN_DATA_DIR="$work/data" CARAVAN_HTTP_PORT="$http" CARAVAN_EMBEDDED_KAFKA_PORT="$(port)" \
+  CARAVAN_EMBEDDED_MONGO_PORT="$(port)" CARAVAN_EMBEDDED_S3_PORT="$(port)" CARAVAN_POLL_ENABLED=false \
+  CARAVAN_LAKE_ROTATE_INTERVAL_MS=2000 java -Xmx2g -jar "$work/app.jar" > "$work/app.log" 2>&1 &
+app=$!
+for _ in $(seq 1 120); do curl -fsS -o /dev/null "http://127.0.0.1:$http/observe/health" 2>/dev/null && break; sleep 1; done
+start=$(date +%s)
+java -jar "$work/app.jar" emulate --url "http://127.0.0.1:$http" --rate 2000 --count "$posts" > "$work/emulate.log" 2>&1
+echo "[metrics] $posts posts sent in $(( $(date +%s) - start )) s"
+# the sinks drain: wait until a recompute counts every post on both sides
+for _ in $(seq 1 120); do
+  report="$(curl -fsS -X POST "http://127.0.0.1:$http/api/v1/metrics/recompute" || true)"
+  stream="$(printf '%s' "$report" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["posts"]["stream"], d["posts"]["batch"])' 2>/dev/null || echo "0 0")"
+  [ "$stream" = "$posts $posts" ] && break
+  sleep 5
+done
+echo "[metrics] posts in MongoDB and in the lake: $stream"
+heap() { jstat -gc "$app" 250 | awk 'NR > 1 { used = ($3 + $4 + $6 + $8) / 1024; if (used > max) max = used } END { printf "%.0f", max }'; }
+jstat -gc "$app" 250 > "$work/jstat.txt" &
+sampler=$!
+t0=$(date +%s%N)
+curl -fsS -X POST "http://127.0.0.1:$http/api/v1/metrics/recompute" > "$work/report.json"
+t1=$(date +%s%N)
+kill "$sampler"
+peak="$(awk 'NR > 1 { used = ($3 + $4 + $6 + $8) / 1024; if (used > max) max = used } END { printf "%.0f", max }' "$work/jstat.txt")"
+agree="$(python3 -c 'import json; d=json.load(open("'"$work/report.json"'")); print(d["agree"], [m["name"] for m in d["metrics"] if not m["agree"]])')"
+cp "$work/report.json" "${TMPDIR:-/tmp}/metrics-scale-report.json"
+printf '[metrics] recompute of every metric: %d ms, heap used at most %s MB while it ran, agree: %s\n' \
+  $(( (t1 - t0) / 1000000 )) "$peak" "$agree"
+for name in $(python3 -c 'import json; d=json.load(open("'"$work/report.json"'")); print(" ".join(m["name"] for m in d["metrics"] if not m["agree"]))'); do
+  curl -fsS "http://127.0.0.1:$http/api/v1/metrics/$name" > "${TMPDIR:-/tmp}/metrics-scale-$name.json"
+done
