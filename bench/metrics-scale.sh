@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Analytics at scale: POSTS joined posts through the ingest API (the posting emulator), then one recompute (every
 # metric live and batch), timed, with the app's heap sampled by jstat every 250 ms meanwhile. Run it for two jars to
-# compare builds in one sitting (e.g. before and after metrics moved into MongoDB and DuckDB).
+# compare builds in one sitting (e.g. before and after metrics moved into MongoDB and DuckDB). A recompute answers
+# when it is done (caravan.ops.wait-ms raised), not 202.
 # Usage: bash bench/metrics-scale.sh [posts, default 30000] [jar, default target/caravan.jar]. Never run in CI.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,7 +15,7 @@ port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); 
 http="$(port)"
 CARAVAN_DATA_DIR="$work/data" CARAVAN_HTTP_PORT="$http" CARAVAN_EMBEDDED_KAFKA_PORT="$(port)" \
   CARAVAN_EMBEDDED_MONGO_PORT="$(port)" CARAVAN_EMBEDDED_S3_PORT="$(port)" CARAVAN_POLL_ENABLED=false \
-  CARAVAN_LAKE_ROTATE_INTERVAL_MS=2000 java -Xmx2g -jar "$work/app.jar" > "$work/app.log" 2>&1 &
+  CARAVAN_LAKE_ROTATE_INTERVAL_MS=2000 CARAVAN_OPS_WAIT_MS=600000 java -Xmx2g -jar "$work/app.jar" > "$work/app.log" 2>&1 &
 app=$!
 for _ in $(seq 1 120); do curl -fsS -o /dev/null "http://127.0.0.1:$http/observe/health" 2>/dev/null && break; sleep 1; done
 start=$(date +%s)
