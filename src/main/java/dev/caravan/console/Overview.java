@@ -16,10 +16,7 @@ import java.util.concurrent.TimeUnit;
 import dev.caravan.flow.Flow;
 import dev.caravan.flow.Flows;
 import dev.caravan.sink.lake.LakeWriter;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -97,7 +94,7 @@ public final class Overview implements AutoCloseable {
     private Map<String, Object> compute() throws Exception {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("at", Instant.now().toString());
-        Set<String> existing = admin().listTopics().names().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        Set<String> existing = admin.get().listTopics().names().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
 
         List<Map<String, Object>> streamRows = new ArrayList<>();
         Map<String, String> sources = new LinkedHashMap<>();
@@ -128,7 +125,7 @@ public final class Overview implements AutoCloseable {
 
         List<Map<String, Object>> sinkRows = new ArrayList<>();
         for (Sink sink : sinks) {
-            Map<TopicPartition, OffsetAndMetadata> committed = admin().listConsumerGroupOffsets(sink.group())
+            Map<TopicPartition, OffsetAndMetadata> committed = admin.get().listConsumerGroupOffsets(sink.group())
                     .partitionsToOffsetAndMetadata().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             List<Map<String, Object>> topics = new ArrayList<>();
             long done = 0;
@@ -184,26 +181,10 @@ public final class Overview implements AutoCloseable {
 
     /** Per partition: log start, log end, newest record timestamp (-1 when none). */
     private Map<TopicPartition, long[]> ends(String topic) throws Exception {
-        TopicDescription d = admin().describeTopics(List.of(topic)).allTopicNames()
-                .get(timeout.toMillis(), TimeUnit.MILLISECONDS).get(topic);
-        Map<TopicPartition, OffsetSpec> earliest = new HashMap<>();
-        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-        Map<TopicPartition, OffsetSpec> newest = new HashMap<>();
-        d.partitions().forEach(p -> {
-            TopicPartition tp = new TopicPartition(topic, p.partition());
-            earliest.put(tp, OffsetSpec.earliest());
-            latest.put(tp, OffsetSpec.latest());
-            newest.put(tp, OffsetSpec.maxTimestamp());
-        });
-        Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> a = admin().listOffsets(earliest).all()
-                .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> b = admin().listOffsets(latest).all()
-                .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> c = admin().listOffsets(newest).all()
-                .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         Map<TopicPartition, long[]> out = new HashMap<>();
-        a.forEach((tp, info) -> out.put(tp, new long[] {info.offset(), b.get(tp).offset(),
-                c.get(tp) == null ? -1 : c.get(tp).timestamp()}));
+        admin.offsets(topic, OffsetSpec.earliest(), OffsetSpec.latest(), OffsetSpec.maxTimestamp())
+                .forEach((tp, i) -> out.put(tp, new long[] {i[0].offset(), i[1].offset(),
+                        i[2] == null ? -1 : i[2].timestamp()}));
         return out;
     }
 
@@ -243,10 +224,6 @@ public final class Overview implements AutoCloseable {
             out.put("lastAt", Instant.ofEpochMilli(newest.timestamp()).toString());
         }
         return out;
-    }
-
-    private Admin admin() {
-        return admin.get();
     }
 
     @Override

@@ -1,10 +1,20 @@
 package dev.caravan.kafka;
 
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.TopicPartition;
 
 /** One Kafka admin client created on first use, with one timeout for its requests; closed with its owner. */
 public final class LazyAdmin implements AutoCloseable {
@@ -27,6 +37,28 @@ public final class LazyAdmin implements AutoCloseable {
             }
         }
         return admin;
+    }
+
+    /**
+     * Per partition of the topic, the broker's answer to each spec in order (earliest and latest give offsets,
+     * maxTimestamp the newest record's timestamp; an answer is null where the partition has none).
+     */
+    public Map<TopicPartition, ListOffsetsResultInfo[]> offsets(String topic, OffsetSpec... specs)
+            throws ExecutionException, TimeoutException, InterruptedException {
+        TopicDescription d = get().describeTopics(List.of(topic)).allTopicNames()
+                .get(timeout.toMillis(), TimeUnit.MILLISECONDS).get(topic);
+        Map<TopicPartition, ListOffsetsResultInfo[]> out = new HashMap<>();
+        d.partitions().forEach(p -> out.put(new TopicPartition(topic, p.partition()),
+                new ListOffsetsResultInfo[specs.length]));
+        for (int i = 0; i < specs.length; i++) {
+            OffsetSpec spec = specs[i];
+            Map<TopicPartition, OffsetSpec> ask = new HashMap<>();
+            out.keySet().forEach(tp -> ask.put(tp, spec));
+            int at = i;
+            get().listOffsets(ask).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                    .forEach((tp, info) -> out.get(tp)[at] = info);
+        }
+        return out;
     }
 
     /** Settings of every admin client Caravan makes: each of its calls ends within the timeout. */

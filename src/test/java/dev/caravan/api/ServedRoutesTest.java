@@ -9,6 +9,7 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.caravan.config.CaravanConfiguration;
+import dev.caravan.testing.OfflineRoutes;
 import org.apache.camel.EndpointInject;
 import org.apache.camel.Exchange;
 import org.apache.camel.Produce;
@@ -27,24 +28,14 @@ import org.junit.jupiter.api.Test;
  */
 @CamelMainTest(
         configurationClasses = CaravanConfiguration.class,
+        propertyPlaceholderLocations = OfflineRoutes.PROPERTIES,
         properties = {
             "camel.main.routes-include-pattern=file:routes/templates/*.camel.yaml,file:routes/flows/inbox.camel.yaml,"
                     + "file:routes/console/overview.camel.yaml,file:routes/ingest/openapi.camel.yaml,"
                     + "file:routes/schema/registry-api.camel.yaml,file:routes/sink/lake-rotation.camel.yaml,"
                     + "file:routes/sink/lake-compaction.camel.yaml,file:routes/console/console-page.camel.yaml,"
                     + "file:routes/config/*.camel.yaml",
-            "caravan.embedded=false",
-            "caravan.kafka.brokers=127.0.0.1:1",
-            // nothing listens there: the start-up probes give up fast
-            "caravan.health.timeout-ms=300",
-            "caravan.mongodb.uri=mongodb://127.0.0.1:1",
-            "caravan.s3.endpoint=http://127.0.0.1:1",
-            "caravan.ingest.timeout-ms=500",
-            "caravan.s3.access-key=test",
-            "caravan.s3.secret-key=test",
-            "caravan.lake.check-interval-ms=50",
-            "camel.server.port=0",
-            "camel.management.enabled=false"
+            "caravan.lake.check-interval-ms=50"
         },
         advices = {
             @AdviceRouteMapping(route = "read-overview", advice = ServedRoutesTest.OverviewAdvice.class),

@@ -9,6 +9,7 @@ import java.util.List;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.caravan.config.CaravanConfiguration;
+import dev.caravan.testing.OfflineRoutes;
 import org.apache.camel.EndpointInject;
 import org.apache.camel.Exchange;
 import org.apache.camel.Produce;
@@ -28,20 +29,10 @@ import org.junit.jupiter.api.Test;
  */
 @CamelMainTest(
         configurationClasses = CaravanConfiguration.class,
+        propertyPlaceholderLocations = OfflineRoutes.PROPERTIES,
         properties = {
             "camel.main.routes-include-pattern=file:routes/templates/*.camel.yaml,file:routes/flows/geo.camel.yaml,"
-                    + "file:routes/ingest/rest-proxy.camel.yaml,file:routes/config/*.camel.yaml",
-            "caravan.embedded=false",
-            "caravan.kafka.brokers=127.0.0.1:1",
-            // nothing listens there: the start-up probes give up fast
-            "caravan.health.timeout-ms=300",
-            "caravan.mongodb.uri=mongodb://127.0.0.1:1",
-            "caravan.s3.endpoint=http://127.0.0.1:1",
-            "caravan.ingest.timeout-ms=500",
-            "caravan.s3.access-key=test",
-            "caravan.s3.secret-key=test",
-            "camel.server.port=0",
-            "camel.management.enabled=false"
+                    + "file:routes/ingest/rest-proxy.camel.yaml,file:routes/config/*.camel.yaml"
         },
         advices = @AdviceRouteMapping(route = "rest-proxy-produce", advice = RestProxyRouteTest.Advice.class))
 class RestProxyRouteTest {

@@ -11,6 +11,7 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.caravan.config.CaravanConfiguration;
+import dev.caravan.testing.OfflineRoutes;
 import org.apache.camel.EndpointInject;
 import org.apache.camel.Exchange;
 import org.apache.camel.Produce;
@@ -27,25 +28,13 @@ import org.junit.jupiter.api.Test;
 /** The stream ingest route with Kafka replaced by a mock: every answer the route gives, by status code. */
 @CamelMainTest(
         configurationClasses = CaravanConfiguration.class,
+        propertyPlaceholderLocations = OfflineRoutes.PROPERTIES,
         properties = {
             // the geo stream is the geo flow's: its file, on the templates it uses
             "camel.main.routes-include-pattern=file:routes/templates/*.camel.yaml,file:routes/flows/geo.camel.yaml,"
                     + "file:routes/ingest/streams.camel.yaml,file:routes/config/*.camel.yaml",
-            "caravan.embedded=false",
-            "caravan.kafka.brokers=127.0.0.1:1",
-            // nothing listens there: the start-up probes give up fast
-            "caravan.health.timeout-ms=300",
-            "caravan.mongodb.uri=mongodb://127.0.0.1:1",
-            "caravan.s3.endpoint=http://127.0.0.1:1",
             "caravan.ingest.api-keys=secret-1,secret-2",
-            "caravan.ingest.max-records=2",
-            // no broker here: start-up's topic check gives up fast; static keys skip the AWS credentials chain
-            "caravan.ingest.timeout-ms=500",
-            "caravan.s3.access-key=test",
-            "caravan.s3.secret-key=test",
-            // the REST DSL needs the HTTP engine; the test itself calls the route directly
-            "camel.server.port=0",
-            "camel.management.enabled=false"
+            "caravan.ingest.max-records=2"
         },
         advices = @AdviceRouteMapping(route = "stream-ingest", advice = StreamIngestRouteTest.Advice.class))
 class StreamIngestRouteTest {

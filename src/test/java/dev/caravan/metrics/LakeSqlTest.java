@@ -9,14 +9,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.zip.GZIPOutputStream;
 
-import dev.caravan.config.CaravanConfiguration;
-import dev.caravan.embedded.Connections;
-import dev.caravan.embedded.EmbeddedS3;
 import dev.caravan.flow.Flow;
 import dev.caravan.flow.Flows;
 import dev.caravan.sink.lake.LakeKeys;
 import dev.caravan.sink.lake.LakeMirror;
 import dev.caravan.sink.lake.LakeStore;
+import dev.caravan.testing.LocalBucket;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -32,17 +30,14 @@ class LakeSqlTest {
 
     @TempDir
     static Path dir;
-    static EmbeddedS3 server;
+    static LocalBucket bucket;
     static S3Client s3;
     static LakeSql sql;
 
     @BeforeAll
     static void start() throws Exception {
-        server = new EmbeddedS3(dir.resolve("s3"), "127.0.0.1", 0, "test", "test-secret");
-        server.start();
-        s3 = CaravanConfiguration.s3Client(new Connections(null, false, null, null, false, server.endpoint(),
-                "us-east-1", "lake", "test", "test-secret", true), true);
-        s3.createBucket(b -> b.bucket("lake"));
+        bucket = LocalBucket.start(dir.resolve("s3"));
+        s3 = bucket.s3();
         Flows flows = Flows.of(List.of(
                 Flow.of(Map.of("name", "matches", "topic", "m", "collection", "matches", "businessKey", "match_id",
                         "mode", "merge", "newerField", "last_updated"), "test"),
@@ -75,8 +70,7 @@ class LakeSqlTest {
 
     @AfterAll
     static void stop() throws Exception {
-        s3.close();
-        server.close();
+        bucket.close();
     }
 
     @Test

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.caravan.api.ProblemException;
 import dev.caravan.config.CaravanConfiguration;
+import dev.caravan.testing.OfflineRoutes;
 import org.apache.camel.EndpointInject;
 import org.apache.camel.Exchange;
 import org.apache.camel.Produce;
@@ -29,20 +30,10 @@ import org.junit.jupiter.api.Test;
  */
 @CamelMainTest(
         configurationClasses = CaravanConfiguration.class,
+        propertyPlaceholderLocations = OfflineRoutes.PROPERTIES,
         properties = {
             "camel.main.routes-include-pattern=file:routes/poll/*.camel.yaml,file:routes/ops/operations.camel.yaml,"
-                    + "file:routes/config/*.camel.yaml",
-            "caravan.embedded=false",
-            "caravan.kafka.brokers=127.0.0.1:1",
-            // nothing listens there: the start-up probes give up fast
-            "caravan.health.timeout-ms=300",
-            "caravan.mongodb.uri=mongodb://127.0.0.1:1",
-            "caravan.s3.endpoint=http://127.0.0.1:1",
-            "caravan.ingest.timeout-ms=500",
-            "caravan.s3.access-key=test",
-            "caravan.s3.secret-key=test",
-            "camel.server.port=0",
-            "camel.management.enabled=false"
+                    + "file:routes/config/*.camel.yaml"
         },
         advices = {
             @AdviceRouteMapping(route = "pollers-state", advice = PollerApiRoutesTest.ListAdvice.class),

@@ -13,10 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import dev.caravan.api.ProblemException;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
@@ -180,27 +177,16 @@ public final class LakeReconcile implements AutoCloseable {
 
     private Map<Integer, long[]> logRange(String topic)
             throws ExecutionException, TimeoutException, InterruptedException {
-        TopicDescription d = admin().describeTopics(List.of(topic)).allTopicNames()
-                .get(timeout.toMillis(), TimeUnit.MILLISECONDS).get(topic);
-        Map<TopicPartition, OffsetSpec> earliest = new HashMap<>();
-        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-        d.partitions().forEach(p -> {
-            earliest.put(new TopicPartition(topic, p.partition()), OffsetSpec.earliest());
-            latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest());
-        });
-        Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> start = admin().listOffsets(earliest).all()
-                .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> end = admin().listOffsets(latest).all()
-                .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         Map<Integer, long[]> out = new HashMap<>();
-        start.forEach((tp, info) -> out.put(tp.partition(), new long[] {info.offset(), end.get(tp).offset()}));
+        admin.offsets(topic, OffsetSpec.earliest(), OffsetSpec.latest())
+                .forEach((tp, i) -> out.put(tp.partition(), new long[] {i[0].offset(), i[1].offset()}));
         return out;
     }
 
     /** The lake consumer group's committed offset per partition of the topic (partitions without one are absent). */
     public Map<Integer, Long> committed(String topic)
             throws ExecutionException, TimeoutException, InterruptedException {
-        Map<TopicPartition, OffsetAndMetadata> offsets = admin().listConsumerGroupOffsets(group)
+        Map<TopicPartition, OffsetAndMetadata> offsets = admin.get().listConsumerGroupOffsets(group)
                 .partitionsToOffsetAndMetadata().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         Map<Integer, Long> out = new HashMap<>();
         offsets.forEach((tp, o) -> {
@@ -209,10 +195,6 @@ public final class LakeReconcile implements AutoCloseable {
             }
         });
         return out;
-    }
-
-    private Admin admin() {
-        return admin.get();
     }
 
     @Override

@@ -10,12 +10,10 @@ import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.caravan.config.CaravanConfiguration;
-import dev.caravan.embedded.Connections;
 import dev.caravan.flow.Flow;
 import dev.caravan.flow.Flows;
-import dev.caravan.embedded.EmbeddedS3;
 import dev.caravan.testing.LakeFiles;
+import dev.caravan.testing.LocalBucket;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.kafka.KafkaConstants;
@@ -42,25 +40,21 @@ class LakeCompactorTest {
 
     @TempDir
     static Path dir;
-    static EmbeddedS3 server;
+    static LocalBucket bucket;
     static S3Client s3;
     static LakeStore store;
     static CamelContext context = new DefaultCamelContext();
 
     @BeforeAll
     static void start() throws Exception {
-        server = new EmbeddedS3(dir, "127.0.0.1", 0, "test", "test-secret");
-        server.start();
-        s3 = CaravanConfiguration.s3Client(new Connections(null, false, null, null, false, server.endpoint(),
-                "us-east-1", "lake", "test", "test-secret", true), true);
-        s3.createBucket(b -> b.bucket("lake"));
+        bucket = LocalBucket.start(dir);
+        s3 = bucket.s3();
         store = new LakeStore(s3, "lake");
     }
 
     @AfterAll
     static void stop() throws Exception {
-        s3.close();
-        server.close();
+        bucket.close();
     }
 
     @Test

@@ -8,10 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.caravan.config.CaravanConfiguration;
-import dev.caravan.embedded.Connections;
-import dev.caravan.embedded.EmbeddedS3;
 import dev.caravan.testing.LakeFiles;
+import dev.caravan.testing.LocalBucket;
 import dev.caravan.testing.TestClock;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
@@ -38,23 +36,19 @@ class LakeWriterRecoveryTest {
 
     @TempDir
     static Path dir;
-    static EmbeddedS3 server;
+    static LocalBucket bucket;
     static S3Client s3;
     static CamelContext context = new DefaultCamelContext();
 
     @BeforeAll
     static void start() throws Exception {
-        server = new EmbeddedS3(dir, "127.0.0.1", 0, "test", "test-secret");
-        server.start();
-        s3 = CaravanConfiguration.s3Client(new Connections(null, false, null, null, false, server.endpoint(),
-                "us-east-1", "lake", "test", "test-secret", true), true);
-        s3.createBucket(b -> b.bucket("lake"));
+        bucket = LocalBucket.start(dir);
+        s3 = bucket.s3();
     }
 
     @AfterAll
     static void stop() throws Exception {
-        s3.close();
-        server.close();
+        bucket.close();
     }
 
     @Test

@@ -7,6 +7,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.caravan.config.CaravanConfiguration;
 import dev.caravan.sink.SinkProgress;
+import dev.caravan.testing.OfflineRoutes;
 import org.apache.camel.EndpointInject;
 import org.apache.camel.Exchange;
 import org.apache.camel.Produce;
@@ -24,23 +25,14 @@ import org.junit.jupiter.api.Test;
  */
 @CamelMainTest(
         configurationClasses = CaravanConfiguration.class,
+        propertyPlaceholderLocations = OfflineRoutes.PROPERTIES,
         properties = {
             "camel.main.routes-include-pattern=file:routes/sink/streams-to-lake.camel.yaml,"
                     + "file:routes/config/lake-sink-errors.camel.yaml",
-            "caravan.embedded=false",
-            "caravan.kafka.brokers=127.0.0.1:1",
-            // nothing listens there: the start-up probes give up fast
-            "caravan.health.timeout-ms=300",
-            "caravan.mongodb.uri=mongodb://127.0.0.1:1",
-            "caravan.s3.endpoint=http://127.0.0.1:1",
-            "caravan.ingest.timeout-ms=500",
-            "caravan.s3.access-key=test",
-            "caravan.s3.secret-key=test",
             // outages are retried after 10 ms here (the wait itself is SinkOutageTest's)
             "caravan.sink.retry-initial-ms=10",
             "caravan.sink.retry-max-ms=10",
-            "camel.server.enabled=false",
-            "camel.management.enabled=false"
+            "camel.server.enabled=false"
         },
         advices = @AdviceRouteMapping(route = "streams-to-lake", advice = StreamsToLakeRouteTest.Advice.class))
 class StreamsToLakeRouteTest {

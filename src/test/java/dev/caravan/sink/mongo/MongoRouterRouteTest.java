@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 import dev.caravan.config.CaravanConfiguration;
+import dev.caravan.testing.OfflineRoutes;
 import org.apache.camel.EndpointInject;
 import org.apache.camel.Exchange;
 import org.apache.camel.Produce;
@@ -25,23 +26,12 @@ import org.junit.jupiter.api.Test;
  */
 @CamelMainTest(
         configurationClasses = CaravanConfiguration.class,
+        propertyPlaceholderLocations = OfflineRoutes.PROPERTIES,
         properties = {
             "camel.main.routes-include-pattern=file:routes/templates/*.camel.yaml,file:routes/flows/*.camel.yaml,"
                     + "file:routes/sink/mongo-router.camel.yaml,file:routes/config/*.camel.yaml",
-            "caravan.embedded=false",
-            "caravan.kafka.brokers=127.0.0.1:1",
-            // nothing listens there: the start-up probes give up fast
-            "caravan.health.timeout-ms=300",
-            "caravan.mongodb.uri=mongodb://127.0.0.1:1",
-            "caravan.s3.endpoint=http://127.0.0.1:1",
-            // no broker here: start-up's topic check gives up fast; static keys skip the AWS credentials chain
-            "caravan.ingest.timeout-ms=500",
-            "caravan.s3.access-key=test",
-            "caravan.s3.secret-key=test",
             // the flow files' doors need an HTTP server
-            "camel.server.enabled=true",
-            "camel.server.port=0",
-            "camel.management.enabled=false"
+            "camel.server.enabled=true"
         },
         advices = @AdviceRouteMapping(route = "flow-geo", advice = MongoRouterRouteTest.GeoFlowAdvice.class))
 class MongoRouterRouteTest {

@@ -1,0 +1,40 @@
+package dev.caravan.testing;
+
+import java.nio.file.Path;
+
+import dev.caravan.config.CaravanConfiguration;
+import dev.caravan.embedded.Connections;
+import dev.caravan.embedded.EmbeddedS3;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/** A bucket named {@code lake} on an embedded S3 server of its own, reached by the client production builds. */
+public final class LocalBucket implements AutoCloseable {
+
+    private final EmbeddedS3 server;
+    private final S3Client s3;
+
+    private LocalBucket(EmbeddedS3 server, S3Client s3) {
+        this.server = server;
+        this.s3 = s3;
+    }
+
+    /** Starts a server keeping its files under dir, on a free port, and creates the bucket. */
+    public static LocalBucket start(Path dir) throws Exception {
+        EmbeddedS3 server = new EmbeddedS3(dir, "127.0.0.1", 0, "test", "test-secret");
+        server.start();
+        S3Client s3 = CaravanConfiguration.s3Client(new Connections(null, false, null, null, false, server.endpoint(),
+                "us-east-1", "lake", "test", "test-secret", true), true);
+        s3.createBucket(b -> b.bucket("lake"));
+        return new LocalBucket(server, s3);
+    }
+
+    public S3Client s3() {
+        return s3;
+    }
+
+    @Override
+    public void close() throws Exception {
+        s3.close();
+        server.close();
+    }
+}
