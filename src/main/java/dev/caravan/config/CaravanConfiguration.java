@@ -53,6 +53,7 @@ import dev.caravan.sink.mongo.RecordParser;
 import dev.caravan.sink.mongo.SinkBatchStrategy;
 import dev.caravan.sink.mongo.SinkFailure;
 import dev.caravan.sink.mongo.UnwrapRecord;
+import dev.caravan.ingest.IngestSteps;
 import dev.caravan.ingest.KafkaPublisher;
 import dev.caravan.ops.Redrive;
 import dev.caravan.kafka.Topics;
@@ -175,15 +176,15 @@ public final class CaravanConfiguration implements CamelConfiguration {
         registry.bind("registryApi", new dev.caravan.schema.RegistryApi(schemaRegistry));
         RecordsParser parser = new RecordsParser(settings.get(IngestSettings.MAX_RECORDS));
         int retryAfter = (int) settings.get(IngestSettings.RETRY_AFTER).toSeconds();
-        registry.bind("streamIngest", new StreamIngest(streams, parser, formats, retryAfter));
+        StreamIngest streamIngest = new StreamIngest(streams, parser, formats, retryAfter);
         registry.bind("restProxy", new RestProxyV2(streams, parser, formats, retryAfter));
         registry.bind("restProxyErrors", new RestProxyErrors());
         registry.bind("openApiDocument", new OpenApiDocument(streams));
-        registry.bind("idempotencyKeys", new IdempotencyKeys(mongo, c.mongoDatabase(),
+        IdempotencyKeys idempotencyKeys = new IdempotencyKeys(mongo, c.mongoDatabase(),
                 settings.get(IngestSettings.IDEMPOTENCY_COLLECTION),
                 settings.get(IngestSettings.IDEMPOTENCY_WINDOW),
                 settings.get(IngestSettings.TIMEOUT).multipliedBy(2).plusSeconds(5),
-                java.time.Clock.systemUTC()));
+                java.time.Clock.systemUTC());
         KafkaPublisher publisher = new KafkaPublisher(kafka,
                 settings.get(IngestSettings.TIMEOUT),
                 settings.get(IngestSettings.TRANSACTIONAL_PRODUCERS),
@@ -192,6 +193,7 @@ public final class CaravanConfiguration implements CamelConfiguration {
                 (int) settings.get(IngestSettings.TRANSACTION_TIMEOUT).toMillis(),
                 (int) settings.get(IngestSettings.RETRY_AFTER).toSeconds());
         registry.bind("kafkaPublisher", publisher);
+        IngestSteps.bind(registry, streamIngest, publisher, idempotencyKeys);
         // a flow's topic exists before its first record, so no request pays for its creation, and so does its
         // dead-letter topic: a first dead letter racing its topic's creation was retried by the idempotent producer
         // into OutOfOrderSequence errors until its timeout; Avro flows register

@@ -73,16 +73,22 @@ public final class SchemaCheck {
         if (node.isObject()) {
             for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext();) {
                 Map.Entry<String, JsonNode> field = it.next();
-                String p = path + "/" + field.getKey().replace("~", "~0").replace("/", "~1");
-                if (field.getKey().startsWith("$") || field.getKey().indexOf('.') >= 0
-                        || field.getKey().indexOf('\0') >= 0) {
+                String name = field.getKey();
+                boolean reserved = name.startsWith("$") || name.indexOf('.') >= 0 || name.indexOf('\0') >= 0;
+                JsonNode value = field.getValue();
+                if (!reserved && !value.isContainerNode()) {
+                    // the common case, every field of every request: no pointer built
+                    continue;
+                }
+                String p = path + "/" + name.replace("~", "~0").replace("/", "~1");
+                if (reserved) {
                     // the MongoDB sink could not store them: refused here rather than dead-lettered later
                     found++;
                     if (errors.size() < MAX_LISTED) {
                         errors.add(ValidationError.of(index, p, "field names must not start with $ or contain . or NUL"));
                     }
                 }
-                found += reservedNames(field.getValue(), p, index, errors);
+                found += reservedNames(value, p, index, errors);
             }
         } else if (node.isArray()) {
             for (int i = 0; i < node.size(); i++) {

@@ -32,14 +32,9 @@ public final class StreamIngest {
         parser.checkMediaType(contentType);
     }
 
-    /** Parses and validates the whole request: any invalid record rejects the batch before anything is published. */
-    public IngestBatch prepare(String streamName, String contentType, byte[] body) {
-        return prepare(streamName, contentType, body, null);
-    }
-
     /**
-     * The same; with {@code answer} "inbox" the request must be one JSON object (POST /api/v1/inbox), answered with
-     * its id.
+     * Parses and validates the whole request: any invalid record rejects the batch before anything is published.
+     * With {@code answer} "inbox" the request must be one JSON object (POST /api/v1/inbox), answered with its id.
      */
     public IngestBatch prepare(String streamName, String contentType, byte[] body, String answer) {
         StreamDefinition stream = streams.get(streamName);
@@ -74,7 +69,7 @@ public final class StreamIngest {
     /** The answer: the stream's receipt, or for the inbox {"id","topic","partition","offset"} of its one record. */
     public Map<String, Object> receipt(IngestBatch batch, List<RecordMetadata> metadata, String answer) {
         if (!INBOX.equals(answer)) {
-            return receipt(batch, metadata);
+            return streamReceipt(batch, metadata);
         }
         Map<String, Object> one = new LinkedHashMap<>();
         one.put("id", batch.records().get(0).key());
@@ -85,7 +80,7 @@ public final class StreamIngest {
     }
 
     /** {"stream","topic","accepted","receipts":[{"partition","offset"}]} in input order. */
-    public Map<String, Object> receipt(IngestBatch batch, List<RecordMetadata> metadata) {
+    private static Map<String, Object> streamReceipt(IngestBatch batch, List<RecordMetadata> metadata) {
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("stream", batch.stream().name());
         answer.put("topic", batch.stream().topic());
