@@ -23,11 +23,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The H2 backend of the embedded MongoDB, with two changes:
+ * The H2 backend of the embedded MongoDB, with three changes:
  * <ul>
  * <li>it commits the MVStore after every write command, before any client can see the change. H2 otherwise writes
  * changes to the file about a second later, so a killed process could lose documents whose Kafka offsets were already
  * committed, or that another client had already read;</li>
+ * <li>it stores documents as BSON ({@link BsonDocumentType}) instead of Java-serializing them;</li>
  * <li>its unique indexes compare keys with {@link IndexKeyType} instead of Java-serializing them for every comparison.
  * Those indexes live in maps of their own name ({@code <db>.<collection>._keys_<index>}); an index a previous
  * version wrote ({@code ._index_<index>}, in serialized order) is copied into one at start-up and then removed.</li>
@@ -37,6 +38,10 @@ class DurableH2Backend extends H2Backend {
 
     private static final Logger LOG = LoggerFactory.getLogger(DurableH2Backend.class);
     private final ReentrantReadWriteLock visibility = new ReentrantReadWriteLock();
+
+    /** The meta map's mark of a collection whose documents are BSON ({@link BsonDocumentType}). */
+    private static final String FORMAT_KEY = "caravan.documentFormat";
+    private static final String BSON = "bson";
 
     private static final Set<String> WRITES = Set.of("insert", "update", "delete", "findandmodify", "createindexes",
             "create", "drop", "dropindexes", "dropdatabase", "renamecollection");
@@ -147,9 +152,46 @@ class DurableH2Backend extends H2Backend {
         @Override
         protected MongoCollection<Object> openOrCreateCollection(String collectionName, CollectionOptions options) {
             String namespace = getFullCollectionNamespace(collectionName);
-            MVMap<Object, Document> data = getMvStore().openMap("databases." + namespace);
             MVMap<String, Object> meta = getMvStore().openMap("meta." + namespace);
+            MVMap<Object, Document> data = openDocuments("databases." + namespace, meta);
             return new GeoCollection(this, collectionName, options, data, meta, getCursorRegistry());
+        }
+
+        /**
+         * The collection's documents, as BSON. A map an earlier version wrote (Java-serialized, no format mark in the
+         * meta map) is copied into a BSON one of the same name first; a copy cut short is redone from the old map.
+         */
+        private MVMap<Object, Document> openDocuments(String name, MVMap<String, Object> meta) {
+            MVStore store = getMvStore();
+            MVMap.Builder<Object, Document> bson = new MVMap.Builder<Object, Document>()
+                    .valueType(BsonDocumentType.INSTANCE);
+            String copyName = name + ".bson";
+            boolean legacy = store.hasMap(name) && !BSON.equals(meta.get(FORMAT_KEY));
+            boolean copied = !store.hasMap(name) && store.hasMap(copyName);
+            if (!legacy && !copied) {
+                MVMap<Object, Document> data = store.openMap(name, bson);
+                meta.putIfAbsent(FORMAT_KEY, BSON);
+                return data;
+            }
+            int delay = store.getAutoCommitDelay();
+            // no background commit between removing the old map, renaming the copy and marking the format
+            store.setAutoCommitDelay(0);
+            try {
+                MVMap<Object, Document> copy = store.openMap(copyName, bson);
+                if (legacy) {
+                    copy.clear();
+                    MVMap<Object, Document> old = store.openMap(name);
+                    old.forEach(copy::put);
+                    store.removeMap(old);
+                }
+                store.renameMap(copy, name);
+                meta.put(FORMAT_KEY, BSON);
+                store.commit();
+                LOG.info("Stored {} ({} documents) as BSON", name.substring("databases.".length()), copy.sizeAsLong());
+                return copy;
+            } finally {
+                store.setAutoCommitDelay(delay);
+            }
         }
 
         @Override

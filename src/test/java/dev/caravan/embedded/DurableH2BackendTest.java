@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.util.function.Function;
 
@@ -25,6 +26,9 @@ import com.mongodb.client.model.Indexes;
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
 import org.bson.Document;
+import org.bson.types.Binary;
+import org.bson.types.Decimal128;
+import org.bson.types.ObjectId;
 import org.h2.mvstore.MVStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -62,7 +66,7 @@ class DurableH2BackendTest {
         server.stopListening();
 
         MVStore reopened = new MVStore.Builder().fileName(file).open();
-        MongoServer again = new MongoServer(new H2Backend(reopened));
+        MongoServer again = new MongoServer(backendFactory.apply(reopened));
         try (MongoClient client = MongoClients.create(again.bindAndGetConnectionString())) {
             return client.getDatabase("caravan").getCollection("inbox").countDocuments();
         } finally {
@@ -80,6 +84,32 @@ class DurableH2BackendTest {
         }
         try (Session second = new Session(new DurableH2Backend(file))) {
             assertIndexesWork(second.pins(), 500);
+        }
+    }
+
+    @Test
+    void documentsAnEarlierVersionJavaSerializedReadTheSameOnceStoredAsBson() {
+        String file = dir.resolve("types.mv").toString();
+        Document varied = new Document("_id", "a").append("text", "ünïcode").append("int", 1).append("long", 2L)
+                .append("double", 1.5).append("flag", true).append("nothing", null)
+                .append("date", new java.util.Date(1_700_000_000_000L)).append("oid", new ObjectId())
+                .append("decimal", new Decimal128(new BigDecimal("1.25"))).append("bytes", new Binary(new byte[] {1, 2}))
+                .append("list", List.of(1, "x", new Document("k", "v")))
+                .append("nested", new Document("deeper", new Document("n", 3L)));
+        try (Session legacy = new Session(new H2Backend(file))) {
+            legacy.pins().insertOne(varied);
+        }
+
+        Document second = new Document(varied).append("_id", "b");
+        try (Session upgraded = new Session(new DurableH2Backend(file))) {
+            assertThat(upgraded.pins().find(Filters.eq("_id", "a")).first()).isEqualTo(varied);
+            upgraded.pins().insertOne(second);
+        }
+        assertThat(mapNames(file)).noneMatch(name -> name.endsWith(".bson"));
+
+        try (Session again = new Session(new DurableH2Backend(file))) {
+            assertThat(again.pins().find().sort(new Document("_id", 1)).into(new ArrayList<>()))
+                    .containsExactly(varied, second);
         }
     }
 
