@@ -6,6 +6,7 @@ import dev.caravan.settings.HttpSettings;
 import dev.caravan.settings.IngestSettings;
 import dev.caravan.api.ApiKeys;
 import dev.caravan.embedded.Ports;
+import io.vertx.core.VertxOptions;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.MainListenerSupport;
 
@@ -24,6 +25,13 @@ public final class HttpServerSetup extends MainListenerSupport {
         main.configure().httpServer().setPort(port);
         main.configure().httpManagementServer().setHost(host);
         main.configure().httpManagementServer().setPort(port);
+        // Vert.x runs each request's route on a worker thread that then waits for Kafka's acks: its default 20 threads
+        // capped single-record ingest at 20 requests in flight (platform-http looks the options up by type)
+        int workers = settings.get(HttpSettings.HTTP_WORKER_THREADS);
+        if (workers < 1) {
+            throw new StartupFailure(HttpSettings.HTTP_WORKER_THREADS.key() + " must be at least 1, got " + workers);
+        }
+        main.getCamelContext().getRegistry().bind("caravanHttpVertxOptions", new VertxOptions().setWorkerPoolSize(workers));
         main.getCamelContext().getPropertiesComponent().addOverrideProperty(Settings.ACTIVE_HTTP_PORT, String.valueOf(port));
         main.getCamelContext().getPropertiesComponent().addOverrideProperty(Settings.ACTIVE_HTTP_HOST, host);
     }

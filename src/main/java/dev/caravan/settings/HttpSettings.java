@@ -15,6 +15,10 @@ public final class HttpSettings {
     public static final Setting<Boolean> HTTP_ALLOW_ANONYMOUS = Setting.flag("caravan.http.allow-anonymous", false,
             "Serve other hosts without any API key (caravan.http.host not loopback and no keys)");
 
+    public static final Setting<Integer> HTTP_WORKER_THREADS = Setting.integer("caravan.http.worker-threads", 64,
+            "Threads that run the HTTP routes; each request holds one until Kafka acknowledged its records, so this " +
+            "bounds the requests in flight");
+
     public static final Setting<String> ADMIN_API_KEYS = Setting.text("caravan.admin.api-keys", "",
             "Admin API keys (run pollers, redrive, compact, recompute, read the overview, metrics, health " +
             "details), comma-separated, from the environment")

@@ -48,6 +48,7 @@ public final class SettingsCatalogue {
                     HttpSettings.HTTP_PORT,
                     HttpSettings.HTTP_HOST,
                     HttpSettings.HTTP_ALLOW_ANONYMOUS,
+                    HttpSettings.HTTP_WORKER_THREADS,
                     HttpSettings.ADMIN_API_KEYS,
                     HttpSettings.OBSERVE_API_KEYS,
                     HttpSettings.ROUTES_DIR,
