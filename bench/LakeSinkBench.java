@@ -2,34 +2,27 @@
 // S3 lake (NDJSON.gz file sets, intents, manifests, offset commits), measured against a plain KafkaConsumer that gzips
 // the same lines and puts them with the AWS SDK into the same S3 server, in the same run.
 //
-// Run from the repository root (the fat jar supplies the Kafka, S3 and Jackson clients; the app runs as a child
-// process):
-//   java -Xms512m -cp target/caravan.jar bench/LakeSinkBench.java [--records=N] [--configs=raw+clean,raw] ...
-// (the app is started from -Dbench.jar, default target/caravan.jar; bench/lake-sink.sh points both at a snapshot)
-// or simply: bash bench/lake-sink.sh [args]
-// See bench/README.md, section "Lake sink benchmark". Never run in CI; nothing asserts on these numbers.
+// Run from the repository root: bash bench/lake-sink.sh [--records=N] [--configs=raw+clean,raw] ...
+// (bench/bench.sh compiles this file with BenchKit.java and runs it, and the app, from a snapshot of
+// target/caravan.jar). See bench/README.md, section "Lake sink benchmark". Never run in CI; nothing asserts on these
+// numbers.
+package bench;
+
+import static bench.BenchKit.*;
 
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.management.ManagementFactory;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -37,15 +30,14 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
-import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
@@ -61,22 +53,17 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.tools.attach.VirtualMachine;
-import dev.caravan.flow.FlowFile;
-import dev.caravan.flow.Rules;
 import dev.caravan.config.CaravanConfiguration;
 import dev.caravan.embedded.Connections;
-import dev.caravan.embedded.Ports;
+import dev.caravan.flow.FlowFile;
+import dev.caravan.flow.Rules;
 import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordedFrame;
 import jdk.jfr.consumer.RecordedStackTrace;
 import jdk.jfr.consumer.RecordedThread;
-import jdk.jfr.consumer.RecordingFile;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
-import org.apache.kafka.clients.admin.ListOffsetsResult;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.RecordsToDelete;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -84,15 +71,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.TopicExistsException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.core.config.Configurator;
 import org.bson.Document;
@@ -101,28 +80,25 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
-public class LakeSinkBench {
+public final class LakeSinkBench {
 
-    static final String HOST = "127.0.0.1";
     static final String TOPIC = "caravan.pins"; // the pins flow's topic, cleaned by its rules in the clean zone
     static final String BUCKET = "caravan-lake"; // caravan.s3.bucket
     static final String S3_ACCESS_KEY = "caravan"; // caravan.embedded.s3.access-key
     static final String S3_SECRET_KEY = "caravan-embedded"; // caravan.embedded.s3.secret-key (local development only)
     static final String LAKE_GROUP = "caravan-lake"; // caravan.lake.group
     static final int LAKE_BATCH = 2000; // caravan.lake.batch-size: the raw consumer polls as many records at a time
-    static final int PARTITIONS = 3; // Caravan's default for the topics its embedded broker creates
-    static final int RECORD_BYTES = 600;
     static final double TARGET = 0.70; // lake records/s >= 70 % of the raw limit's records/s
     static final long ASSIGN_POLL_MS = 50; // how often the lake group's assignment is read once its route starts
-    static final double SETTLED_CORES = 0.25;
     static final String PLACEHOLDERS = "No description available Story format|No Title Data Available|User Info Error"
             + "|Image src error.|N,o, ,T,a,g,s, ,A,v,a,i,l,a,b,l,e|No description available"; // caravan.clean.placeholders
 
     /** The pins flow's cleaning, as routes/flows/pins.camel.yaml declares it. */
     static Rules pinRules() throws IOException {
-        return FlowFile.read(java.nio.file.Path.of("routes/flows/pins.camel.yaml"),
+        return FlowFile.read(Path.of("routes/flows/pins.camel.yaml"),
                 v -> v.replace("{{caravan.clean.placeholders}}", PLACEHOLDERS)).get(0).rules();
     }
+
     static final ObjectMapper JSON = new ObjectMapper();
     static final TypeReference<LinkedHashMap<String, Object>> MAP = new TypeReference<>() { };
 
@@ -136,6 +112,8 @@ public class LakeSinkBench {
         Map<String, String> env() {
             Map<String, String> env = new LinkedHashMap<>();
             env.put("CARAVAN_MONGO_FLOWS", ""); // no MongoDB sink: only the lake works
+            // the pollers would call public APIs and write to their topics while we measure
+            env.put("CARAVAN_POLL_ENABLED", "false");
             env.put("CARAVAN_LAKE_FLOWS", "pins");
             env.put("CARAVAN_FLOWS_PINS_LAKE", zones);
             env.put("CARAVAN_LAKE_FLUSH_RECORDS", String.valueOf(flushRecords));
@@ -161,26 +139,22 @@ public class LakeSinkBench {
     static final RawVariant RAW_CLEAN_INLINE = new RawVariant("raw+clean-inline", true, true,
             "raw+clean zones, parse+clean+JSON inline");
 
-    // knobs: --name=value argument, else -Dbench.name=value, else the default
     static int records;
-    static int flushRecords;
     static int warmupRecords;
+    static List<LakeConfig> configs;
+    static int flushRecords;
     static boolean inlineClean;
+    static int pollMs;
     static int lakeTimeoutS;
     static int rawTimeoutS;
     static int readyTimeoutS;
     static int settleS;
     static int jfrS;
-    static int pollMs;
-    static List<LakeConfig> configs;
 
-    static final List<String[]> RESULTS = new ArrayList<>(); // {metric, value, unit, target}
     static final Map<String, Map<String, Object>> PROFILES = new LinkedHashMap<>(); // JFR summary per configuration
-    static long appPid = -1;
 
     // the records, built before any clock starts: the pipelines are measured, not JSON building
-    static String[] keys;
-    static String[] jsons;
+    static Records pins;
     static int[][] backlogPlan; // [partition][k]: the record at the k-th offset of the partition's backlog
     static int[][] warmupPlan; // the same for the warm-up records that come before it
     static byte[][] cleanTails; // the cleaned record as JSON without its opening brace (raw+clean variant)
@@ -189,67 +163,14 @@ public class LakeSinkBench {
     static int warmupUnits;
 
     public static void main(String[] args) {
-        int status = 0;
-        try {
-            status = run(args);
-        } catch (Throwable e) {
-            System.err.println("[bench] FAILED: " + e);
-            e.printStackTrace();
-            status = 1;
-        }
-        // the Kafka clients and the SDK's connection reaper leave non-daemon threads behind
-        System.exit(status);
+        runMain(args, LakeSinkBench::run);
     }
 
     static int run(String[] args) throws Exception {
-        Map<String, String> opts = parseArgs(args);
-        records = intOpt(opts, "records", 500_000);
-        warmupRecords = intOpt(opts, "warmup", 150_000);
-        flushRecords = intOpt(opts, "flush-records", 10_000);
-        inlineClean = intOpt(opts, "inline-clean", 1) != 0;
-        lakeTimeoutS = intOpt(opts, "lake-timeout-s", 900);
-        rawTimeoutS = intOpt(opts, "raw-timeout-s", 600);
-        readyTimeoutS = intOpt(opts, "ready-timeout-s", 120);
-        settleS = intOpt(opts, "settle-s", 30);
-        jfrS = intOpt(opts, "jfr-s", 0);
-        pollMs = intOpt(opts, "poll-ms", 200);
-        String configsOpt = strOpt(opts, "configs", "raw+clean,raw");
-        if (!opts.isEmpty()) {
-            usage("unknown option(s): " + opts.keySet());
-        }
-        Set<LakeConfig> chosen = new LinkedHashSet<>();
-        for (String c : configsOpt.split(",")) {
-            switch (c.trim()) {
-                case "raw+clean" -> chosen.add(BOTH_ZONES);
-                case "raw" -> chosen.add(RAW_ZONE);
-                default -> usage("--configs takes raw+clean and/or raw, got " + c);
-            }
-        }
-        configs = List.copyOf(chosen);
-        if (records % flushRecords != 0 || warmupRecords % flushRecords != 0) {
-            // a partial unit would wait for the 60 s rotation timer: a latency setting, not throughput
-            usage("--records and --warmup must be multiples of --flush-records (" + flushRecords + "), got " + records
-                    + " and " + warmupRecords);
-        }
-        units = records / flushRecords;
-        warmupUnits = warmupRecords / flushRecords;
-
-        // the jar's log4j2.xml logs INFO to stdout; a benchmark only wants warnings and its own lines
-        Configurator.setRootLevel(Level.WARN);
+        options(args);
         // the watcher's admin client retries while a consumer group forms; those retries are expected
         Configurator.setLevel("org.apache.kafka", Level.ERROR);
-
-        // bench/lake-sink.sh passes a snapshot of target/caravan.jar, so a rebuild during the run cannot break it
-        Path jar = Path.of(System.getProperty("bench.jar", "target/caravan.jar")).toAbsolutePath();
-        if (!Files.isRegularFile(jar)) {
-            throw new IllegalStateException("no " + jar + ": build it with mvn -B -q package -DskipTests");
-        }
-        String nproc = nproc();
-        String java = System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version");
-        String loadAtStart = loadAverage();
-        String startedAt = LocalDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
-        say("Lake sink benchmark: nproc=%s, java=%s, max heap=%d MB, load average at start %s", nproc, java,
-                Runtime.getRuntime().maxMemory() >> 20, loadAtStart);
+        Machine machine = Machine.describe("Lake sink benchmark");
         say("backlog %d pins of %d B in %s (%d partitions), warm-up %d records, flush-records=%d, configurations %s",
                 records, RECORD_BYTES, TOPIC, PARTITIONS, warmupRecords, flushRecords,
                 configs.stream().map(LakeConfig::name).toList());
@@ -261,29 +182,28 @@ public class LakeSinkBench {
         Map<String, RawRun> raw = new LinkedHashMap<>();
         Map<String, String> loads = new LinkedHashMap<>();
         try {
-            Path dataDir = Files.createDirectories(tmp.resolve("data"));
-            int[] ports = distinctFreePorts(4);
-            Ports4 p = new Ports4(ports[0], ports[1], ports[2], ports[3]);
-            String bootstrap = HOST + ":" + p.kafka;
+            Launch launch = Launch.in(tmp, AppPorts.free(4), readyTimeoutS);
+            String bootstrap = launch.ports().bootstrap();
             s3 = CaravanConfiguration.s3Client(new Connections(null, false, null, null, false,
-                    "http://" + HOST + ":" + p.s3, "us-east-1", BUCKET, S3_ACCESS_KEY, S3_SECRET_KEY, true), true);
+                    "http://" + HOST + ":" + launch.ports().s3(), "us-east-1", BUCKET, S3_ACCESS_KEY, S3_SECRET_KEY,
+                    true), true);
 
             buildRecords();
 
             for (int k = 0; k < configs.size(); k++) {
                 LakeConfig c = configs.get(k);
                 loads.put("before caravan " + c.name, loadAverage());
-                app = App.start(jar, tmp, "work-" + c.name.replace('+', '-'), dataDir, p, c.env(), null);
+                app = launch.start("work-" + c.name.replace('+', '-'), c.env());
                 LakeRun run = lakePhase(c, app, s3, bootstrap);
                 lake.put(c.name, run);
 
                 // the raw limits against the same broker, S3 server and records, while this app idles
-                settle("raw limits (" + c.name + ")");
+                settle(app, settleS, "raw limits (" + c.name + ")");
                 loads.put("before the raw limits (" + c.name + ")", loadAverage());
                 List<RawVariant> variants = !c.clean() ? List.of(RAW_ONLY)
                         : inlineClean ? List.of(RAW_CLEAN, RAW_CLEAN_INLINE) : List.of(RAW_CLEAN);
                 for (RawVariant v : variants) {
-                    raw.put(v.name, rawPhase(v, s3, bootstrap, run));
+                    raw.put(v.name, rawPhase(app, v, s3, bootstrap, run));
                 }
                 // the same bytes: the backlog's first unit of partition 0 as the app wrote it and as the raw limit did
                 compareFiles(s3, c, run, raw.get(c.clean() ? RAW_CLEAN.name : RAW_ONLY.name));
@@ -304,6 +224,48 @@ public class LakeSinkBench {
             deleteTree(tmp);
         }
 
+        ratios(lake, raw);
+        loadRow("at start", machine.loadAtStart());
+        loads.forEach(BenchKit::loadRow);
+        RESULTS.printTable(machine);
+        printProfiles();
+        RESULTS.writeJson("lake-sink", machine, sections(machine));
+        return 0;
+    }
+
+    static void options(String[] args) {
+        Options opts = new Options("lake-sink.sh", args);
+        records = opts.positive("records", 500_000);
+        warmupRecords = opts.zeroOrMore("warmup", 150_000);
+        String configsOpt = opts.text("configs", "raw+clean,raw");
+        flushRecords = opts.positive("flush-records", 10_000);
+        inlineClean = opts.zeroOrMore("inline-clean", 1) != 0;
+        pollMs = opts.positive("poll-ms", 200);
+        lakeTimeoutS = opts.positive("lake-timeout-s", 900);
+        rawTimeoutS = opts.positive("raw-timeout-s", 600);
+        readyTimeoutS = opts.positive("ready-timeout-s", 120);
+        settleS = opts.zeroOrMore("settle-s", 30);
+        jfrS = opts.zeroOrMore("jfr-s", 0);
+        opts.done();
+        Set<LakeConfig> chosen = new LinkedHashSet<>();
+        for (String c : configsOpt.split(",")) {
+            switch (c.trim()) {
+                case "raw+clean" -> chosen.add(BOTH_ZONES);
+                case "raw" -> chosen.add(RAW_ZONE);
+                default -> opts.fail("--configs takes raw+clean and/or raw, got " + c);
+            }
+        }
+        configs = List.copyOf(chosen);
+        if (records % flushRecords != 0 || warmupRecords % flushRecords != 0) {
+            // a partial unit would wait for the 60 s rotation timer: a latency setting, not throughput
+            opts.fail("--records and --warmup must be multiples of --flush-records (" + flushRecords + "), got "
+                    + records + " and " + warmupRecords);
+        }
+        units = records / flushRecords;
+        warmupUnits = warmupRecords / flushRecords;
+    }
+
+    static void ratios(Map<String, LakeRun> lake, Map<String, RawRun> raw) {
         for (LakeConfig c : configs) {
             LakeRun l = lake.get(c.name);
             RawVariant primary = c.clean() ? RAW_CLEAN : RAW_ONLY;
@@ -317,46 +279,43 @@ public class LakeSinkBench {
                         raw.get(RAW_CLEAN_INLINE.name).rate, "", null);
             }
         }
-        // other work on the machine skews every number: keep the load seen before each phase next to the results
-        RESULTS.add(new String[] {"load average (1 min) at start", loadAtStart, "", ""});
-        loads.forEach((k, v) -> RESULTS.add(new String[] {"load average (1 min) " + k, v, "", ""}));
-        printTable(nproc, java);
-        printProfiles();
-        Path out = writeJson(startedAt, nproc, java, loadAtStart);
-        say("results written to %s", Path.of("").toAbsolutePath().relativize(out.toAbsolutePath()));
-        return 0;
     }
 
-    record Ports4(int http, int kafka, int mongo, int s3) {
+    static Json sections(Machine machine) {
+        Json sections = new Json().put("load_average_at_start", machine.loadJson())
+                .put("config", new Json().put("records", records).put("record_bytes", RECORD_BYTES)
+                        .put("payload_bytes", payloadBytes).put("topic", TOPIC).put("partitions", PARTITIONS)
+                        .put("flush_records", flushRecords).put("lake_batch", LAKE_BATCH)
+                        .put("configurations", configs.stream().map(LakeConfig::name).toList())
+                        .put("warmup_records", warmupRecords).put("inline_clean", inlineClean).put("poll_ms", pollMs)
+                        .put("lake_timeout_s", lakeTimeoutS).put("raw_timeout_s", rawTimeoutS)
+                        .put("settle_s", settleS).put("jfr_s", jfrS))
+                .put("targets", new Json().put("lake_min_percent_of_raw_limit", TARGET * 100));
+        if (PROFILES.values().stream().anyMatch(p -> p.containsKey("cpu_samples"))) {
+            Map<String, String> profiles = new LinkedHashMap<>();
+            PROFILES.forEach((config, profile) -> profiles.put(config, Recording.json(profile, 2).json()));
+            sections.put("profiles", Json.block(profiles, 1));
+        }
+        return sections;
     }
-
-    // ---------------------------------------------------------------- the records
 
     /** Keys, values, the partition plans and (for the raw+clean limit) the cleaned lines, before any clock. */
     static void buildRecords() throws IOException {
         long t0 = System.nanoTime();
         int n = Math.max(records, warmupRecords);
-        keys = new String[n];
-        jsons = new String[n];
-        Random rnd = new Random(42);
-        for (int i = 0; i < n; i++) {
-            keys[i] = new UUID(rnd.nextLong(), rnd.nextLong()).toString();
-            jsons[i] = pinJson(i, keys[i], rnd);
-            if (i < records) {
-                payloadBytes += jsons[i].length(); // ASCII: one byte per char
-            }
-        }
+        pins = Records.pins(n, 42);
+        payloadBytes = pins.bytes(0, records);
         backlogPlan = plan(records);
         warmupPlan = plan(warmupRecords); // the warm-up reuses the first records' contents
         if (configs.stream().anyMatch(LakeConfig::clean)) {
             Rules cleaner = pinRules();
             cleanTails = new byte[n][];
             for (int i = 0; i < n; i++) {
-                byte[] json = cleanedJson(cleaner, jsons[i].getBytes(StandardCharsets.UTF_8), null, 0, 0);
+                byte[] json = cleanedJson(cleaner, pins.values()[i], null, 0, 0);
                 cleanTails[i] = Arrays.copyOfRange(json, 1, json.length);
             }
             // the prepared line must be what inline cleaning gives, or the raw+clean variants measure different bytes
-            byte[] inline = cleanedJson(cleaner, jsons[0].getBytes(StandardCharsets.UTF_8), TOPIC, 1, 12345);
+            byte[] inline = cleanedJson(cleaner, pins.values()[0], TOPIC, 1, 12345);
             byte[] prepared = new Line().cleanHead(1, 12345).put(cleanTails[0]).bytes();
             if (!Arrays.equals(inline, prepared)) {
                 throw new IllegalStateException("prepared clean line differs from the inline one:\n"
@@ -366,8 +325,7 @@ public class LakeSinkBench {
         }
         say("records built in %d ms: backlog %s and warm-up %s records per partition, %d B of backlog payload%s",
                 ms(System.nanoTime() - t0), Arrays.toString(sizes(backlogPlan)), Arrays.toString(sizes(warmupPlan)),
-                payloadBytes,
-                cleanTails != null ? ", cleaned lines prepared" : "");
+                payloadBytes, cleanTails != null ? ", cleaned lines prepared" : "");
     }
 
     static int[] sizes(int[][] plan) {
@@ -414,59 +372,14 @@ public class LakeSinkBench {
         return JSON.writeValueAsBytes(out);
     }
 
-    static final String[] WORDS = {"cozy", "minimal", "rustic", "autumn", "kitchen", "ideas", "easy", "weeknight",
-            "dinner", "boho", "living", "room", "small", "space", "garden", "hacks", "vintage", "style", "summer",
-            "outfit", "coastal", "bedroom", "watercolor", "sketch", "modern", "farmhouse", "pasta", "vegan", "trail"};
-    static final String[] CATEGORIES = {"diy-and-crafts", "home-decor", "travel", "quotes", "beauty", "art",
-            "education", "finance", "tattoos", "vehicles"};
-
-    /** A valid pin (pin.schema.json) of RECORD_BYTES bytes (ASCII) with the usual dirty values, padded to size. */
-    static String pinJson(int index, String uniqueId, Random rnd) {
-        String category = CATEGORIES[rnd.nextInt(CATEGORIES.length)];
-        String head = "{\"index\":" + index
-                + ",\"unique_id\":\"" + uniqueId + "\""
-                + ",\"title\":\"No Title Data Available\""
-                + ",\"description\":\"";
-        String tail = "\",\"poster_name\":\"User Info Error\""
-                + ",\"follower_count\":\"" + (1 + rnd.nextInt(999)) + "k\""
-                + ",\"tag_list\":\"" + WORDS[rnd.nextInt(WORDS.length)] + "," + WORDS[rnd.nextInt(WORDS.length)] + ","
-                + WORDS[rnd.nextInt(WORDS.length)] + "\""
-                + ",\"is_image_or_video\":\"image\""
-                + ",\"image_src\":\"https://i.pinimg.com/originals/" + String.format("%032x", rnd.nextLong()) + ".jpg\""
-                + ",\"downloaded\":" + rnd.nextInt(2)
-                + ",\"save_location\":\"Local save in /data/" + category + "\""
-                + ",\"category\":\"" + category + "\"}";
-        int room = RECORD_BYTES - head.length() - tail.length();
-        StringBuilder desc = new StringBuilder(Math.max(0, room));
-        while (desc.length() < room) {
-            desc.append(WORDS[rnd.nextInt(WORDS.length)]).append(' ');
-        }
-        desc.setLength(Math.max(0, room));
-        return head + desc + tail;
-    }
-
-    // ---------------------------------------------------------------- producing and the topic
-
     /**
      * Produces a plan's records with a plain KafkaProducer, keyed by unique_id, each to its planned partition, and
      * checks that each partition grew by exactly its share. Returns the produce rate.
      */
     static double produce(String bootstrap, int[][] plan, long[] base, String what) throws Exception {
         int count = Arrays.stream(plan).mapToInt(a -> a.length).sum();
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        // idempotence keeps each partition in send order, which is what maps (partition, offset) back to a record
-        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        p.put(ProducerConfig.CLIENT_ID_CONFIG, "bench-producer");
-        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "300000");
-        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "60000");
         double s;
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p)) {
-            AtomicLong failed = new AtomicLong();
-            AtomicReference<Exception> firstError = new AtomicReference<>();
+        try (Producer producer = new Producer(bootstrap, "bench-producer", 300_000)) {
             long t0 = System.nanoTime();
             // interleaved over the partitions, so each partition's records are spread over the whole produce run
             int[] next = new int[PARTITIONS];
@@ -475,24 +388,15 @@ public class LakeSinkBench {
                 for (int part = 0; part < PARTITIONS; part++) {
                     if (next[part] < plan[part].length) {
                         int i = plan[part][next[part]++];
-                        byte[] value = jsons[i].getBytes(StandardCharsets.UTF_8);
-                        producer.send(new ProducerRecord<>(TOPIC, part, keys[i], value), (md, e) -> {
-                                    if (e != null) {
-                                        failed.incrementAndGet();
-                                        firstError.compareAndSet(null, e);
-                                    }
-                                });
+                        producer.send(TOPIC, part, pins.keys()[i], pins.values()[i]);
                         sent++;
                     }
                 }
             }
-            producer.flush();
+            producer.flush(what);
             s = (System.nanoTime() - t0) / 1e9;
-            if (failed.get() > 0) {
-                throw new IllegalStateException(failed.get() + " " + what + " sends failed", firstError.get());
-            }
         }
-        long[] end = endOffsets(bootstrap);
+        long[] end = partitionEnds(bootstrap);
         for (int part = 0; part < PARTITIONS; part++) {
             if (end[part] != base[part] + plan[part].length) {
                 throw new IllegalStateException(TOPIC + "-" + part + " ends at " + end[part] + " after the " + what
@@ -504,15 +408,9 @@ public class LakeSinkBench {
     }
 
     /** End offsets of the topic's partitions; creates the topic first if the app has not (it does at start-up). */
-    static long[] endOffsets(String bootstrap) throws Exception {
+    static long[] partitionEnds(String bootstrap) throws Exception {
         try (Admin admin = admin(bootstrap)) {
-            try {
-                admin.createTopics(List.of(new NewTopic(TOPIC, PARTITIONS, (short) 1))).all().get(60, TimeUnit.SECONDS);
-            } catch (ExecutionException e) {
-                if (!(e.getCause() instanceof TopicExistsException)) {
-                    throw e;
-                }
-            }
+            createTopics(admin, PARTITIONS, TOPIC);
             Map<TopicPartition, Long> end = endOffsets(admin, TOPIC);
             if (end.size() != PARTITIONS) {
                 throw new IllegalStateException(TOPIC + " has " + end.size() + " partitions, expected " + PARTITIONS);
@@ -531,11 +429,6 @@ public class LakeSinkBench {
             admin.deleteRecords(all).all().get(60, TimeUnit.SECONDS);
         }
         say("the records of %s deleted (log start moved to the end) for the next configuration", TOPIC);
-    }
-
-    // ---------------------------------------------------------------- Caravan's lake sink
-
-    record Sample(long nanos, long count) {
     }
 
     /** A configuration's run: its rates and where its warm-up and backlog start in each partition. */
@@ -593,92 +486,61 @@ public class LakeSinkBench {
      * Watches the timed part of a configuration's run: when the lake group's assignment is first seen, then the number
      * of manifests in S3 (a manifest is the last write of a unit, before its commit) until every backlog unit has one.
      */
-    static final class LakeWatch implements Runnable {
-        final LakeConfig config;
+    static final class LakeWatch extends Counter {
+        final String group;
         final String bootstrap;
-        final S3Client s3;
-        final String manifests;
-        final List<Sample> samples = new ArrayList<>(); // backlog units landed (manifests beyond the warm-up's)
-        final AtomicBoolean stop = new AtomicBoolean();
+        final long pid;
         volatile long assignedNs = -1;
         volatile long landedNs = -1;
         volatile long appCpuAtLanded = -1;
         volatile long benchCpuAtLanded = -1;
         volatile Map<Long, long[]> threadsAtLanded = Map.of();
-        volatile Throwable failure;
 
-        LakeWatch(LakeConfig config, String bootstrap, S3Client s3) {
-            this.config = config;
+        LakeWatch(String tag, LakeConfig config, String bootstrap, S3Client s3, long pid) {
+            super(tag, "units landed", units, pollMs, () -> backlogUnitsLanded(s3, config));
+            this.group = config.group;
             this.bootstrap = bootstrap;
-            this.s3 = s3;
-            this.manifests = manifestPrefix(config);
+            this.pid = pid;
         }
 
         @Override
-        public void run() {
-            try {
-                Properties p = new Properties();
-                p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-                p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "2000");
-                p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "3000");
-                try (Admin admin = Admin.create(p)) {
-                    while (!stop.get() && assignedNs < 0) {
-                        try {
-                            if (assigned(admin, config.group) >= PARTITIONS) {
-                                // when the answer came: the assignment happened before, how long before is not known
-                                assignedNs = System.nanoTime();
-                                break;
-                            }
-                        } catch (ExecutionException | TimeoutException notYet) {
-                            // the group is forming
-                        }
-                        Thread.sleep(ASSIGN_POLL_MS);
-                    }
-                }
-                long next = System.nanoTime();
-                while (!stop.get()) {
-                    long t = System.nanoTime();
+        void beforeCounting() throws Exception {
+            Properties p = new Properties();
+            p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+            p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "2000");
+            p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "3000");
+            try (Admin admin = Admin.create(p)) {
+                while (!stopping() && assignedNs < 0) {
                     try {
-                        // one LIST per poll: the reconcile endpoint reads every manifest, which would load the app
-                        long n = countManifests(s3, manifests) - warmupUnits;
-                        synchronized (samples) {
-                            samples.add(new Sample(t, n));
+                        if (assigned(admin, group) >= PARTITIONS) {
+                            // when the answer came: the assignment happened before, how long before is not known
+                            assignedNs = System.nanoTime();
+                            break;
                         }
-                        if (n >= units) {
-                            appCpuAtLanded = Cpu.appCpuNs();
-                            benchCpuAtLanded = Cpu.benchCpuNs();
-                            threadsAtLanded = ThreadTimes.of(appPid);
-                            landedNs = t;
-                            return;
-                        }
-                    } catch (SdkException notNow) {
-                        // S3 did not answer this poll
+                    } catch (ExecutionException | TimeoutException notYet) {
+                        // the group is forming
                     }
-                    next += TimeUnit.MILLISECONDS.toNanos(pollMs);
-                    long wait = next - System.nanoTime();
-                    if (wait > 0) {
-                        TimeUnit.NANOSECONDS.sleep(wait);
-                    } else {
-                        next = System.nanoTime();
-                    }
+                    Thread.sleep(ASSIGN_POLL_MS);
                 }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (Throwable e) {
-                failure = e;
             }
         }
 
-        long count() {
-            synchronized (samples) {
-                return samples.isEmpty() ? 0 : samples.get(samples.size() - 1).count;
-            }
+        @Override
+        void reached(long nanos) {
+            appCpuAtLanded = processCpuNs(pid);
+            benchCpuAtLanded = ownCpuNs();
+            threadsAtLanded = ThreadTimes.of(pid);
+            landedNs = nanos;
         }
+    }
 
-        List<Sample> samples() {
-            synchronized (samples) {
-                return new ArrayList<>(samples);
-            }
+    /** Backlog units whose manifest is in S3, or -1 when S3 does not answer this poll. */
+    static long backlogUnitsLanded(S3Client s3, LakeConfig c) {
+        try {
+            // one LIST per poll: the reconcile endpoint reads every manifest, which would load the app
+            return countManifests(s3, manifestPrefix(c)) - warmupUnits;
+        } catch (SdkException notNow) {
+            return -1;
         }
     }
 
@@ -707,95 +569,82 @@ public class LakeSinkBench {
 
     /**
      * One configuration on a freshly started app: the warm-up records produced while the lake runs (untimed), the
-     * lake route stopped, the backlog produced, the route started; timed from the group's assignment until every
-     * backlog unit's manifest is in S3, then checked with the reconcile endpoint and the group's offsets.
+     * lake route stopped, the backlog produced, the route started; timed from the route's start until every backlog
+     * unit's manifest is in S3, then checked with the reconcile endpoint and the group's offsets.
      */
     static LakeRun lakePhase(LakeConfig c, App app, S3Client s3, String bootstrap) throws Exception {
         String tag = "caravan " + c.name;
-        String manifests = manifestPrefix(c);
-        long[] warmupBase = endOffsets(bootstrap);
+        long[] warmupBase = partitionEnds(bootstrap);
         long[] backlogBase;
         double[] rates;
-        try (LakeRoute route = LakeRoute.attach(app.proc.pid())) {
+        try (LakeRoute route = LakeRoute.attach(app.pid())) {
             if (warmupRecords > 0) {
-                // the app's JIT compiles the lake's path on these, as the raw limit's warm-up does for its own
-                long w0 = System.nanoTime();
-                produce(bootstrap, warmupPlan, warmupBase, tag + ": warm-up (the lake consumes as they come)");
-                long deadline = w0 + TimeUnit.SECONDS.toNanos(lakeTimeoutS);
-                while (countManifests(s3, manifests) < warmupUnits) {
-                    if (System.nanoTime() > deadline || !app.proc.isAlive()) {
-                        throw new IllegalStateException(tag + ": the warm-up did not land within " + lakeTimeoutS
-                                + " s; the end of the app's log:\n" + tail(app.log, 30));
-                    }
-                    Thread.sleep(pollMs);
-                }
-                say("%s: warm-up of %d records landed %.1f s after its first send", tag, warmupRecords,
-                        (System.nanoTime() - w0) / 1e9);
+                warmUp(tag, c, app, s3, bootstrap, warmupBase);
             }
             // stopped, the route leaves the group and the backlog waits in Kafka untouched
             route.stop();
             waitForNoMembers(bootstrap, c.group, Duration.ofSeconds(60));
-            backlogBase = endOffsets(bootstrap);
+            backlogBase = partitionEnds(bootstrap);
             double produced = produce(bootstrap, backlogPlan, backlogBase, tag + ": backlog (the lake route stopped)");
             result(tag + ": backlog produce (not a target, for reference)", produced, "records/s", "");
-            settle("lake phase (" + c.name + ")");
+            settle(app, settleS, "lake phase (" + c.name + ")");
+            rates = drain(tag, c, app, s3, bootstrap, route);
+        }
+        String[] first = check(tag, c, app, s3, bootstrap, manifestPrefix(c), backlogBase);
+        return new LakeRun(rates[0], rates[1], warmupBase, backlogBase, first[0], first[1]);
+    }
 
-            LakeWatch watch = new LakeWatch(c, bootstrap, s3);
-            Thread watchThread = new Thread(watch, "bench-lake-watch");
-            watchThread.setDaemon(true);
-            Jfr jfr = jfrS > 0 ? new Jfr(c.name, app.proc.pid(), app.log.resolveSibling("lake-"
-                    + c.name.replace('+', '-') + ".jfr")) : null;
-            watchThread.start();
-            Map<Long, long[]> threadsAtStart = ThreadTimes.of(app.proc.pid());
-            long appCpuAtStart = Cpu.appCpuNs();
-            long benchCpuAtStart = Cpu.benchCpuNs();
-            // the clock starts here: the route's consumer is created, joins the group and fetches within it
-            long startedNs = System.nanoTime();
-            route.start();
-            say("%s: lake route started; waiting for %d backlog units under %s (deadline %d s) ...", tag, units,
-                    manifests, lakeTimeoutS);
-            long deadline = startedNs + TimeUnit.SECONDS.toNanos(lakeTimeoutS);
-            long lastReport = System.nanoTime();
-            try {
-                while (watchThread.isAlive() && System.nanoTime() < deadline) {
-                    if (!app.proc.isAlive()) {
-                        throw new IllegalStateException("Caravan exited with " + app.proc.exitValue()
-                                + " during the lake phase; the end of its log:\n" + tail(app.log, 40));
-                    }
-                    Thread.sleep(100);
-                    long n = watch.count();
-                    // past the first tenth, so the profile shows the steady state rather than the consumer's start
-                    if (jfr != null && n >= Math.max(1, units / 10)) {
-                        jfr.tick();
-                    }
-                    if (System.nanoTime() - lastReport >= TimeUnit.SECONDS.toNanos(15)) {
-                        lastReport = System.nanoTime();
-                        say("%s: %d of %d units landed after %d s (load average %s)", tag, n, units,
-                                TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - startedNs), loadAverage());
-                    }
-                }
-            } finally {
-                watch.stop.set(true);
-                watchThread.join(5_000);
-                if (jfr != null) {
-                    jfr.stop();
-                }
+    /** Untimed: the app's JIT compiles the lake's path on these, as the raw limit's warm-up does for its own. */
+    static void warmUp(String tag, LakeConfig c, App app, S3Client s3, String bootstrap, long[] base)
+            throws Exception {
+        long w0 = System.nanoTime();
+        produce(bootstrap, warmupPlan, base, tag + ": warm-up (the lake consumes as they come)");
+        long deadline = w0 + TimeUnit.SECONDS.toNanos(lakeTimeoutS);
+        while (countManifests(s3, manifestPrefix(c)) < warmupUnits) {
+            if (System.nanoTime() > deadline || !app.proc.isAlive()) {
+                throw new IllegalStateException(tag + ": the warm-up did not land within " + lakeTimeoutS
+                        + " s; the end of the app's log:\n" + tail(app.log, 30));
             }
-            if (watch.failure != null) {
-                throw new IllegalStateException("the lake watcher failed", watch.failure);
-            }
-            if (watch.landedNs < 0) {
-                throw new IllegalStateException(tag + ": " + watch.count() + " of " + units + " units landed within "
-                        + lakeTimeoutS + " s of the route's start (--lake-timeout-s); assigned: "
-                        + (watch.assignedNs >= 0) + "; the end of the app's log:\n" + tail(app.log, 30));
-            }
-            rates = report(tag, c, app, watch, startedNs, threadsAtStart, appCpuAtStart, benchCpuAtStart);
+            Thread.sleep(pollMs);
+        }
+        say("%s: warm-up of %d records landed %.1f s after its first send", tag, warmupRecords,
+                (System.nanoTime() - w0) / 1e9);
+    }
+
+    /** The timed drain, from the route's start until every backlog unit has landed. Returns {rate, steady rate}. */
+    static double[] drain(String tag, LakeConfig c, App app, S3Client s3, String bootstrap, LakeRoute route)
+            throws Exception {
+        LakeWatch watch = new LakeWatch(tag, c, bootstrap, s3, app.pid());
+        Recording jfr = jfrS > 0 ? new LakeRecording(c, app.pid(), app.log.resolveSibling("lake-sink-"
+                + c.name.replace('+', '-') + ".jfr")) : null;
+        watch.thread.start();
+        Map<Long, long[]> threadsAtStart = ThreadTimes.of(app.pid());
+        long appCpuAtStart = processCpuNs(app.pid());
+        long benchCpuAtStart = ownCpuNs();
+        // the clock starts here: the route's consumer is created, joins the group and fetches within it
+        long startedNs = System.nanoTime();
+        route.start();
+        say("%s: lake route started; waiting for %d backlog units under %s (deadline %d s) ...", tag, units,
+                manifestPrefix(c), lakeTimeoutS);
+        try {
+            // past the first tenth, so the profile shows the steady state rather than the consumer's start
+            watch.await(app, "lake phase", startedNs, startedNs + TimeUnit.SECONDS.toNanos(lakeTimeoutS), jfr,
+                    Math.max(1, units / 10));
+        } finally {
             if (jfr != null) {
-                jfr.summarise();
+                jfr.stop();
             }
         }
-        String[] first = check(tag, c, app, s3, bootstrap, manifests, backlogBase);
-        return new LakeRun(rates[0], rates[1], warmupBase, backlogBase, first[0], first[1]);
+        if (watch.landedNs < 0) {
+            throw new IllegalStateException(tag + ": " + watch.count() + " of " + units + " units landed within "
+                    + lakeTimeoutS + " s of the route's start (--lake-timeout-s); assigned: "
+                    + (watch.assignedNs >= 0) + "; the end of the app's log:\n" + tail(app.log, 30));
+        }
+        double[] rates = report(tag, c, app, watch, startedNs, threadsAtStart, appCpuAtStart, benchCpuAtStart);
+        if (jfr != null) {
+            jfr.summarise();
+        }
+        return rates;
     }
 
     /** The timed part's rows: rates, times, CPU of the app and of its threads. Returns {rate, steady rate}. */
@@ -807,13 +656,13 @@ public class LakeSinkBench {
         long wallNs = watch.landedNs - startedNs;
         double s = wallNs / 1e9;
         double rate = records / s;
-        double steady = tenth.nanos < watch.landedNs
-                ? (records - tenth.count * (long) flushRecords) / ((watch.landedNs - tenth.nanos) / 1e9) : 0;
+        double steady = tenth.nanos() < watch.landedNs
+                ? (records - tenth.count() * (long) flushRecords) / ((watch.landedNs - tenth.nanos()) / 1e9) : 0;
         say("%s: %d records landed %.2f s after the lake route's start = %.0f records/s, %.1f MB/s (assignment seen"
                 + " after %d ms, first unit after %d ms; after the first tenth %.0f records/s)", tag, records, s, rate,
-                payloadBytes / s / 1e6, ms(watch.assignedNs - startedNs), ms(first.nanos - startedNs), steady);
+                payloadBytes / s / 1e6, ms(watch.assignedNs - startedNs), ms(first.nanos() - startedNs), steady);
         result(tag + ": route start to assignment seen", ms(watch.assignedNs - startedNs), "ms", "");
-        result(tag + ": route start to first backlog unit landed", ms(first.nanos - startedNs), "ms", "");
+        result(tag + ": route start to first backlog unit landed", ms(first.nanos() - startedNs), "ms", "");
         result(tag + ": route start to everything landed", s, "s", "");
         result(tag + " (zones " + c.zones + ", from route start)", rate, "records/s", "");
         result(tag + " payload", payloadBytes / s / 1e6, "MB/s", "");
@@ -828,7 +677,7 @@ public class LakeSinkBench {
             double cores = (watch.benchCpuAtLanded - benchCpuAtStart) / (double) wallNs;
             result(tag + ", CPU of the benchmark (watcher)", cores, "cores", "");
         }
-        ThreadTimes.report(tag, app.proc.pid(), threadsAtStart, watch.threadsAtLanded, wallNs);
+        ThreadTimes.report(tag, app.pid(), threadsAtStart, watch.threadsAtLanded, wallNs);
         return new double[] {rate, steady};
     }
 
@@ -840,7 +689,7 @@ public class LakeSinkBench {
     static String[] check(String tag, LakeConfig c, App app, S3Client s3, String bootstrap, String manifests,
             long[] backlogBase) throws Exception {
         long expected = (long) warmupRecords + records;
-        JsonNode report = reconcile(app.httpPort);
+        JsonNode report = reconcile(app);
         boolean ok = report.path("ok").asBoolean(false);
         long landedRecords = 0;
         for (JsonNode part : report.path("partitions")) {
@@ -855,7 +704,7 @@ public class LakeSinkBench {
         }
         result(tag + ": reconcile (landedTo = logEnd, no gap, no overlap)", report.path("files").asLong(), "files",
                 "ok: OK");
-        long lag = waitForNoLag(bootstrap, c.group, Duration.ofSeconds(30));
+        long lag = waitForNoLag(bootstrap, c.group, TOPIC, Duration.ofSeconds(30));
         result(tag + ": consumer lag of " + c.group + " at the end", lag, "records",
                 "0: " + (lag == 0 ? "OK" : "NOT OK"));
 
@@ -899,25 +748,12 @@ public class LakeSinkBench {
         return new String[] {rawFiles == 1 ? firstRaw : null, cleanFiles == 1 ? firstClean : null};
     }
 
-    static JsonNode reconcile(int httpPort) throws Exception {
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(2)).build();
-        HttpRequest req = HttpRequest.newBuilder(URI.create("http://" + HOST + ":" + httpPort
-                + "/api/v1/lake/reconcile?topic=" + TOPIC)).timeout(Duration.ofSeconds(30)).GET().build();
-        HttpResponse<String> res = http.send(req, HttpResponse.BodyHandlers.ofString());
+    static JsonNode reconcile(App app) throws Exception {
+        HttpResponse<String> res = app.get("/api/v1/lake/reconcile?topic=" + TOPIC, 30);
         if (res.statusCode() != 200) {
             throw new IllegalStateException("reconcile answered " + res.statusCode() + ": " + res.body());
         }
         return JSON.readTree(res.body());
-    }
-
-    static Sample firstWith(List<Sample> samples, long count) {
-        for (Sample s : samples) {
-            if (s.count >= count) {
-                return s;
-            }
-        }
-        return null;
     }
 
     /** Waits until the group has no members (the stopped route's consumer has left it). */
@@ -935,30 +771,6 @@ public class LakeSinkBench {
         }
     }
 
-    /** Sum of the group's committed offsets against the end offsets; waits for the last commit to land. */
-    static long waitForNoLag(String bootstrap, String group, Duration timeout) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        long lag;
-        try (Admin admin = admin(bootstrap)) {
-            while (true) {
-                Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
-                        .partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
-                Map<TopicPartition, Long> end = endOffsets(admin, TOPIC);
-                lag = 0;
-                for (Map.Entry<TopicPartition, Long> e : end.entrySet()) {
-                    OffsetAndMetadata c = committed.get(e.getKey());
-                    lag += e.getValue() - (c == null ? 0 : c.offset());
-                }
-                if (lag == 0 || System.nanoTime() > deadline) {
-                    break;
-                }
-                Thread.sleep(500);
-            }
-        }
-        return lag;
-    }
-
-    // ---------------------------------------------------------------- the raw limits
 
     record RawRun(double rate, double steady, String firstRawKey, String firstCleanKey) {
     }
@@ -1069,32 +881,26 @@ public class LakeSinkBench {
      * An untimed pass over the warm-up records (the same code, as the app's lake had its warm-up), then the timed pass
      * over the backlog, each with a new consumer group.
      */
-    static RawRun rawPhase(RawVariant v, S3Client s3, String bootstrap, LakeRun run) throws Exception {
+    static RawRun rawPhase(App app, RawVariant v, S3Client s3, String bootstrap, LakeRun run) throws Exception {
         if (warmupRecords > 0) {
             long w0 = System.nanoTime();
-            rawPass(v, s3, bootstrap, "bench-raw-warmup/" + v.name, warmupPlan, run.warmupBase, false);
+            rawPass(app, v, s3, bootstrap, "bench-raw-warmup/" + v.name, warmupPlan, run.warmupBase, false);
             say("raw limit %s: warm-up of %d records in %d ms", v.label, warmupRecords, ms(System.nanoTime() - w0));
         }
         System.gc();
-        return rawPass(v, s3, bootstrap, "bench-raw-limit/" + v.name, backlogPlan, run.backlogBase, true);
+        return rawPass(app, v, s3, bootstrap, "bench-raw-limit/" + v.name, backlogPlan, run.backlogBase, true);
     }
 
     /** Consumes each partition's records [base, base + plan) and puts them as NDJSON.gz chunks of flush-records. */
-    static RawRun rawPass(RawVariant v, S3Client s3, String bootstrap, String prefix, int[][] plan, long[] base,
-            boolean timed) throws Exception {
+    static RawRun rawPass(App app, RawVariant v, S3Client s3, String bootstrap, String prefix, int[][] plan,
+            long[] base, boolean timed) throws Exception {
         String tag = "raw limit " + v.label;
         int limit = Arrays.stream(plan).mapToInt(a -> a.length).sum();
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ConsumerConfig.GROUP_ID_CONFIG, "bench-raw-" + v.name + "-" + UUID.randomUUID());
-        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        Properties p = consumerConfig(bootstrap, "bench-raw-" + v.name + "-" + UUID.randomUUID(),
+                "bench-raw-" + v.name);
         // as the app's consumers: read_committed, and as many records per poll as the lake's batch
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, String.valueOf(LAKE_BATCH));
-        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        p.put(ConsumerConfig.CLIENT_ID_CONFIG, "bench-raw-" + v.name);
         Rules cleaner = v.inline ? pinRules() : null;
         Chunk[] raw = new Chunk[PARTITIONS];
         Chunk[] clean = new Chunk[PARTITIONS];
@@ -1148,7 +954,7 @@ public class LakeSinkBench {
                 }
                 if (firstNs < 0) {
                     firstNs = System.nanoTime();
-                    cpu = Cpu.start();
+                    cpu = Cpu.start(app);
                     selfAtFirst = ThreadTimes.self();
                 }
                 for (ConsumerRecord<String, byte[]> r : recs) {
@@ -1165,9 +971,9 @@ public class LakeSinkBench {
                             line.put(cleanedJson(cleaner, r.value(), TOPIC, part, offset));
                         } else {
                             int i = plan[part][(int) k];
-                            if (!keys[i].equals(r.key())) {
+                            if (!pins.keys()[i].equals(r.key())) {
                                 throw new IllegalStateException(TOPIC + "-" + part + "@" + offset + " holds key "
-                                        + r.key() + ", the producer sent " + keys[i] + " there");
+                                        + r.key() + ", the producer sent " + pins.keys()[i] + " there");
                             }
                             line.cleanHead(part, offset).put(cleanTails[i]);
                         }
@@ -1209,7 +1015,10 @@ public class LakeSinkBench {
         result(tag + ", after the first tenth", steady, "records/s", "");
         result(tag + ": written (gzip)", gzipBytes / 1e6, "MB", "");
         if (cpu != null) {
-            cpu.report(tag, endNs - firstNs, "app (broker, S3 server)", "benchmark (consumer, gzip, SDK)");
+            long both = cpu.report(tag, endNs - firstNs, "app (broker, S3 server)", "benchmark (consumer, gzip, SDK)");
+            if (both >= 0) {
+                result(tag + ", CPU of both per record", both / 1e3 / limit, "µs", "");
+            }
         }
         if (selfAtFirst != null && selfAtEnd != null) {
             ThreadTimes.split(tag + ", consumer thread", selfAtEnd[0] - selfAtFirst[0], selfAtEnd[1] - selfAtFirst[1],
@@ -1249,7 +1058,7 @@ public class LakeSinkBench {
             }
             String metric = "caravan " + c.name + ": " + pair[0] + " lines of partition 0's first unit = raw limit's";
             if (pair[1] == null || pair[2] == null) {
-                RESULTS.add(new String[] {metric, "not compared", "", "(the unit straddles an hour)"});
+                RESULTS.text(metric, "not compared", "", "(the unit straddles an hour)");
                 continue;
             }
             byte[] a = gunzip(s3.getObjectAsBytes(b -> b.bucket(BUCKET).key(pair[1])).asByteArray());
@@ -1257,7 +1066,7 @@ public class LakeSinkBench {
             int at = Arrays.mismatch(a, b2);
             String verdict = at < 0 ? "identical" : "differ at byte " + at;
             say("%s: %s (%d B)", metric, verdict, a.length);
-            RESULTS.add(new String[] {metric, verdict, "", at < 0 ? "same: OK" : "same: NOT OK"});
+            RESULTS.text(metric, verdict, "", at < 0 ? "same: OK" : "same: NOT OK");
         }
     }
 
@@ -1267,230 +1076,14 @@ public class LakeSinkBench {
         }
     }
 
-    // ---------------------------------------------------------------- the app as a child process
-
-    static final class App {
-        final Process proc;
-        final Path log;
-        final int httpPort;
-        final long startNs;
-        long readyNs;
-        final Thread hook;
-
-        private App(Process proc, Path log, int httpPort, long startNs, Path base) {
-            this.proc = proc;
-            this.log = log;
-            this.httpPort = httpPort;
-            this.startNs = startNs;
-            // an interrupted benchmark (Ctrl-C, SIGTERM) must not leave the app, its broker or its data behind
-            this.hook = new Thread(() -> {
-                if (proc.isAlive()) {
-                    System.err.println("[bench] interrupted: stopping Caravan (pid " + proc.pid() + ")");
-                    proc.toHandle().destroy();
-                    try {
-                        if (!proc.waitFor(10, TimeUnit.SECONDS)) {
-                            proc.destroyForcibly();
-                            proc.waitFor(5, TimeUnit.SECONDS);
-                        }
-                    } catch (InterruptedException e) {
-                        proc.destroyForcibly();
-                    }
-                }
-                deleteTree(base);
-            }, "bench-stop-caravan");
-            Runtime.getRuntime().addShutdownHook(hook);
-        }
-
-        /**
-         * Starts {@code java -jar} in a fresh empty working directory (so the packaged routes are used) on the given
-         * data directory and ports, and waits until ready. {@code atStart}, if given, is started right after the
-         * process.
-         */
-        static App start(Path jar, Path base, String workName, Path dataDir, Ports4 ports, Map<String, String> extraEnv,
-                Thread atStart) throws Exception {
-            Path workDir = Files.createDirectories(base.resolve(workName));
-            Path log = base.resolve(workName + ".log");
-            String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-
-            // stdout and stderr go straight to a file: nothing to drain, and no full pipe can stall the app
-            ProcessBuilder pb = new ProcessBuilder(javaBin, "-jar", jar.toString())
-                    .directory(workDir.toFile())
-                    .redirectErrorStream(true)
-                    .redirectOutput(log.toFile());
-            Map<String, String> env = pb.environment();
-            // embedded mode with ports of our own, whatever the calling shell has set
-            env.keySet().removeIf(k -> k.startsWith("CARAVAN_") || k.equals("KAFKA_BROKERS") || k.startsWith("MONGODB_")
-                    || k.startsWith("S3_"));
-            env.put("CARAVAN_HTTP_PORT", String.valueOf(ports.http));
-            env.put("CARAVAN_EMBEDDED_KAFKA_PORT", String.valueOf(ports.kafka));
-            env.put("CARAVAN_EMBEDDED_MONGO_PORT", String.valueOf(ports.mongo));
-            env.put("CARAVAN_EMBEDDED_S3_PORT", String.valueOf(ports.s3));
-            env.put("CARAVAN_DATA_DIR", dataDir.toString());
-            // the pollers would call public APIs and write to their topics while we measure
-            env.put("CARAVAN_POLL_ENABLED", "false");
-            env.putAll(extraEnv);
-
-            URI ready = URI.create("http://" + HOST + ":" + ports.http + "/observe/health/ready");
-            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                    .connectTimeout(Duration.ofSeconds(1)).build();
-            HttpRequest request = HttpRequest.newBuilder(ready).timeout(Duration.ofSeconds(2)).GET().build();
-
-            say("starting java -jar <snapshot of target/caravan.jar> (HTTP %d, Kafka %d, MongoDB %d, S3 %d%s) ...",
-                    ports.http, ports.kafka, ports.mongo, ports.s3,
-                    extraEnv.isEmpty() ? "" : ", " + new java.util.TreeMap<>(extraEnv));
-            long t0 = System.nanoTime();
-            App app = new App(pb.start(), log, ports.http, t0, base);
-            appPid = app.proc.pid();
-            if (atStart != null) {
-                atStart.start();
-            }
-            try {
-                long deadline = t0 + TimeUnit.SECONDS.toNanos(readyTimeoutS);
-                int lastStatus = -1;
-                while (true) {
-                    if (!app.proc.isAlive()) {
-                        throw new IllegalStateException("Caravan exited with " + app.proc.exitValue()
-                                + " before it was ready; the end of its log:\n" + tail(log, 40));
-                    }
-                    try {
-                        lastStatus = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
-                        if (lastStatus == 200) {
-                            break;
-                        }
-                    } catch (IOException notYet) {
-                        // not listening yet
-                    }
-                    if (System.nanoTime() > deadline) {
-                        throw new IllegalStateException("Caravan not ready within " + readyTimeoutS + " s (last status "
-                                + lastStatus + "); the end of its log:\n" + tail(log, 40));
-                    }
-                    Thread.sleep(100); // poll interval
-                }
-                app.readyNs = System.nanoTime();
-                say("Caravan (pid %d) ready in %d ms", app.proc.pid(), ms(app.readyNs - t0));
-                return app;
-            } catch (Exception e) {
-                app.stop("failed start");
-                throw e;
-            }
-        }
-
-        void stop(String when) throws InterruptedException {
-            try {
-                if (!proc.isAlive()) {
-                    say("Caravan had already exited with %d", proc.exitValue());
-                    return;
-                }
-                long t0 = System.nanoTime();
-                // SIGTERM (Camel's graceful shutdown); Process.destroy() would also close the streams to the child
-                proc.toHandle().destroy();
-                if (proc.waitFor(60, TimeUnit.SECONDS)) {
-                    say("Caravan stopped (%s) in %d ms after SIGTERM (exit %d)", when, ms(System.nanoTime() - t0),
-                            proc.exitValue());
-                } else {
-                    say("Caravan did not stop within 60 s of SIGTERM: killing it; the end of its log:\n%s",
-                            tail(log, 20));
-                    proc.destroyForcibly();
-                    if (!proc.waitFor(15, TimeUnit.SECONDS)) {
-                        say("WARNING: Caravan (pid %d) still running after SIGKILL", proc.pid());
-                    }
-                }
-            } finally {
-                try {
-                    Runtime.getRuntime().removeShutdownHook(hook);
-                } catch (IllegalStateException shuttingDown) {
-                    // the hook runs anyway
-                }
-            }
-        }
-    }
-
-    static int[] distinctFreePorts(int n) {
-        Set<Integer> ports = new LinkedHashSet<>();
-        while (ports.size() < n) {
-            ports.add(Ports.freePort(HOST));
-        }
-        return ports.stream().mapToInt(Integer::intValue).toArray();
-    }
-
-    /**
-     * Waits (at most --settle-s) until the app is idle, so that what it still does after the lake phase (the last
-     * commits, GC, the JIT compiler) does not load the next phase. Logs what it saw.
-     */
-    static void settle(String before) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(settleS);
-        double cores = -1;
-        int seconds = 0;
-        do {
-            long a0 = Cpu.appCpuNs();
-            long t0 = System.nanoTime();
-            Thread.sleep(1000);
-            long a1 = Cpu.appCpuNs();
-            seconds++;
-            if (a0 < 0 || a1 < 0) {
-                return; // no /proc: nothing to wait for
-            }
-            cores = (a1 - a0) / (double) (System.nanoTime() - t0);
-        } while (cores > SETTLED_CORES && System.nanoTime() < deadline);
-        say("app CPU without load before the %s: %.2f cores (after %d s)%s", before, cores, seconds,
-                cores > SETTLED_CORES ? "; still busy at the --settle-s deadline, the phase starts anyway" : "");
-        result("app CPU at rest before the " + before, cores, "cores", "");
-    }
-
-    /**
-     * CPU time of the app (its JVM runs the lake sink, the embedded broker and the embedded S3 server) and of this
-     * benchmark during a phase, in cores (1.0 = one core busy the whole phase).
-     */
-    record Cpu(long appNs, long benchNs) {
-        static Cpu start() {
-            return new Cpu(appCpuNs(), benchCpuNs());
-        }
-
-        void report(String phase, long wallNs, String appLabel, String benchLabel) {
-            long app = appCpuNs();
-            long bench = benchCpuNs();
-            if (app < 0 || appNs < 0 || wallNs <= 0) {
-                return; // not on Linux, or not allowed to read it: no CPU rows
-            }
-            double appCores = (app - appNs) / (double) wallNs;
-            result(phase + ", CPU of " + appLabel, appCores, "cores", "");
-            if (bench >= 0 && benchNs >= 0) {
-                double benchCores = (bench - benchNs) / (double) wallNs;
-                result(phase + ", CPU of " + benchLabel, benchCores, "cores", "");
-                double perRecordUs = ((app - appNs) + (bench - benchNs)) / 1e3 / records;
-                result(phase + ", CPU of both per record", perRecordUs, "µs", "");
-                say("%s: CPU %s %.2f cores, %s %.2f cores", phase, appLabel, appCores, benchLabel, benchCores);
-            }
-        }
-
-        static long appCpuNs() {
-            try {
-                // /proc/PID/stat: the command is in parentheses and may hold spaces; utime and stime follow it as
-                // fields 14 and 15, in clock ticks (USER_HZ, 100 on Linux)
-                String stat = Files.readString(Path.of("/proc", String.valueOf(appPid), "stat"));
-                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10_000_000L;
-            } catch (IOException | RuntimeException e) {
-                return -1;
-            }
-        }
-
-        static long benchCpuNs() {
-            if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
-                return os.getProcessCpuTime();
-            }
-            return -1;
-        }
-    }
-
     /**
      * Where a thread's wall time went, from Linux's per-thread scheduler statistics (/proc/.../schedstat: time on a
      * CPU, time runnable but waiting for one): on CPU, waiting for a CPU (the machine's other work, or the app's own
      * threads), and the rest, blocked (socket replies, locks, sleeps, GC pauses).
      */
     static final class ThreadTimes {
-        static final java.util.regex.Pattern NID = java.util.regex.Pattern.compile(
-                "^\"(.*)\"( #\\d+)?.*?\\bnid=(0x[0-9a-fA-F]+|\\d+)", java.util.regex.Pattern.MULTILINE);
+        static final Pattern NID = Pattern.compile(
+                "^\"(.*)\"( #\\d+)?.*?\\bnid=(0x[0-9a-fA-F]+|\\d+)", Pattern.MULTILINE);
 
         /** Thread id -> {on-CPU ns, run-queue wait ns} for every thread of the process. */
         static Map<Long, long[]> of(long pid) {
@@ -1538,7 +1131,7 @@ public class LakeSinkBench {
                 return;
             }
             Map<Long, String> names = new HashMap<>();
-            java.util.regex.Matcher m = NID.matcher(jcmd(pid, "Thread.print"));
+            Matcher m = NID.matcher(jcmd(pid, "Thread.print"));
             while (m.find()) {
                 String nid = m.group(3);
                 long tid = nid.startsWith("0x") ? Long.parseLong(nid.substring(2), 16) : Long.parseLong(nid);
@@ -1587,218 +1180,74 @@ public class LakeSinkBench {
         }
     }
 
-    static String jcmd(long pid, String... args) {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString());
-        cmd.add(String.valueOf(pid));
-        cmd.addAll(List.of(args));
-        try {
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                say("jcmd %s failed: %s", String.join(" ", args), out.strip());
-            }
-            return out;
-        } catch (IOException e) {
-            say("cannot run jcmd: %s", e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        return "";
-    }
-
-    // ---------------------------------------------------------------- optional profile of the lake phase
-
     /**
-     * A flight recording of the app during a lake phase (--jfr-s=N): started once a tenth of the units landed,
-     * stopped after N seconds or when everything landed, then summarised: the CPU time of each of the app's threads
-     * over that window (from a thread dump at each end, GC and compiler threads included), where the CPU samples of
-     * Java code fall, and for the lake's consumer thread, which Caravan method it was in.
+     * The lake phase's flight recording (see Recording), which also tells for the lake's consumer thread which Caravan
+     * method it was in and what that called, its native frames, and its waits of 10 ms or more.
      */
-    static final class Jfr {
-        static final java.util.regex.Pattern THREAD = java.util.regex.Pattern.compile(
-                "^\"(.*)\"( #\\d+)?.*?\\bcpu=([0-9.]+)ms", java.util.regex.Pattern.MULTILINE);
-        final String config;
-        final String name;
-        final long pid;
-        final Path file;
-        final Map<String, Object> profile = new LinkedHashMap<>();
-        long startedNs = -1;
-        long stoppedNs = -1;
-        long appCpuAtStart = -1;
-        long appCpuAtStop = -1;
-        Map<String, Double> threadMsAtStart = Map.of();
-        Map<String, Double> threadMsAtStop = Map.of();
-        boolean stopped;
+    static final class LakeRecording extends Recording {
+        /** Blocking events the profile settings record from 10 ms on, with a stack trace. */
+        static final Set<String> WAITS = Set.of("jdk.SocketRead", "jdk.SocketWrite", "jdk.ThreadPark",
+                "jdk.JavaMonitorWait", "jdk.JavaMonitorEnter", "jdk.ThreadSleep");
+        final Map<String, Long> byStep = new HashMap<>();
+        final Map<String, Long> byCallee = new HashMap<>();
+        final Map<String, Long> nativeFrames = new HashMap<>(); // native method samples, by top frame
+        final Map<String, Long> waits = new HashMap<>(); // ms in blocking events, by event and step
+        long nativeSamples;
 
-        Jfr(String config, long pid, Path file) {
-            this.config = config;
-            this.name = "lake-sink-bench-" + config.replace('+', '-');
-            this.pid = pid;
-            this.file = file;
-            PROFILES.put(config, profile);
+        LakeRecording(LakeConfig c, long pid, Path file) {
+            super(pid, file, jfrS, new Focus("lake_thread", thread -> thread.contains("KafkaConsumer[" + TOPIC + "]"),
+                    List.of("dev.caravan.", "org.gaul.", "org.jclouds.", "org.eclipse.jetty.", "org.apache.camel.",
+                            "org.apache.kafka.", "kafka.", "com.fasterxml.", "software.amazon.awssdk.",
+                            "org.apache.http.", "java.util.zip."),
+                    // the lake thread's own work: Caravan, JSON, gzip, the SDK, the Kafka consumer, Camel's plumbing
+                    List.of("dev.caravan.", "com.fasterxml.", "org.bson.", "software.amazon.awssdk.",
+                            "org.apache.http.", "java.util.zip.", "java.security.", "sun.security.provider.",
+                            "org.apache.kafka.", "org.apache.camel.component.", "org.apache.camel.processor.",
+                            "org.apache.camel.support."), "units"));
+            PROFILES.put(c.name, profile);
         }
 
-        void tick() {
-            if (stopped) {
-                return;
-            }
-            if (startedNs < 0) {
-                jcmd("JFR.start", "name=" + name, "settings=profile");
-                threadMsAtStart = threadCpuMs();
-                appCpuAtStart = Cpu.appCpuNs();
-                startedNs = System.nanoTime();
-                say("profile: flight recording of the app started for %d s (past the first tenth of the units)", jfrS);
-            } else if (System.nanoTime() - startedNs >= TimeUnit.SECONDS.toNanos(jfrS)) {
-                stop();
-            }
+        boolean isLake(String threadName) {
+            return focus.isConsumer().test(threadName(threadName));
         }
 
-        void stop() {
-            if (startedNs < 0 || stopped) {
-                return;
-            }
-            stopped = true;
-            threadMsAtStop = threadCpuMs();
-            appCpuAtStop = Cpu.appCpuNs();
-            stoppedNs = System.nanoTime();
-            jcmd("JFR.stop", "name=" + name, "filename=" + file);
-            profile.put("recorded_seconds", String.format(Locale.ROOT, "%.1f", (stoppedNs - startedNs) / 1e9));
-        }
-
-        /** CPU time of every thread of the app so far, in ms, by name and id (Thread.print shows cpu=...ms). */
-        Map<String, Double> threadCpuMs() {
-            Map<String, Double> ms = new HashMap<>();
-            java.util.regex.Matcher m = THREAD.matcher(jcmd("Thread.print"));
-            while (m.find()) {
-                ms.put(m.group(1) + (m.group(2) == null ? "" : m.group(2)), Double.parseDouble(m.group(3)));
-            }
-            return ms;
-        }
-
-        String jcmd(String... args) {
-            return LakeSinkBench.jcmd(pid, args);
-        }
-
-        void summarise() {
-            if (!Files.isRegularFile(file)) {
-                say("profile: no recording to summarise (the phase ended before the first tenth was seen?)");
-                return;
-            }
-            double windowMs = (stoppedNs - startedNs) / 1e6;
-            if (appCpuAtStart >= 0 && appCpuAtStop >= 0 && windowMs > 0) {
-                profile.put("process_cpu_cores", String.format(Locale.ROOT, "%.2f",
-                        (appCpuAtStop - appCpuAtStart) / 1e6 / windowMs));
-            }
-            // threads whose names differ only in digits add up (e.g. the broker's request handlers, Jetty's pool)
-            Map<String, Double> cores = new HashMap<>();
-            threadMsAtStop.forEach((thread, ms) -> {
-                double used = ms - threadMsAtStart.getOrDefault(thread, 0.0);
-                String n = threadName(thread.replaceAll(" #\\d+$", ""));
-                cores.merge(n, used / windowMs, Double::sum);
-            });
-            profile.put("thread_cpu_cores", cores.entrySet().stream()
-                    .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
-                    .limit(12)
-                    .map(e -> new String[] {String.format(Locale.ROOT, "%.2f", e.getValue()), e.getKey()})
-                    .collect(Collectors.toList()));
-
-            Map<String, Long> self = new HashMap<>();
-            Map<String, Long> threads = new HashMap<>();
-            Map<String, Long> inclusive = new HashMap<>();
-            Map<String, Long> lakeSelf = new HashMap<>(); // the lake route's consumer thread only
-            Map<String, Long> lakeInclusive = new HashMap<>();
-            Map<String, Long> lakeByStep = new HashMap<>();
-            Map<String, Long> lakeByCallee = new HashMap<>();
-            Map<String, Long> lakeNative = new HashMap<>(); // native method samples of the lake thread, by top frame
-            Map<String, Long> lakeWaits = new HashMap<>(); // ms in blocking events of >= 10 ms on the lake thread
-            long lakeNativeSamples = 0;
-            long lakeSamples = 0;
-            long samples = 0;
-            long gcs = 0;
-            double gcPauseMs = 0;
-            try (RecordingFile rf = new RecordingFile(file)) {
-                while (rf.hasMoreEvents()) {
-                    RecordedEvent e = rf.readEvent();
-                    String type = e.getEventType().getName();
-                    if (type.equals("jdk.GarbageCollection")) {
-                        gcs++;
-                        gcPauseMs += e.getDuration("sumOfPauses").toNanos() / 1e6;
-                        continue;
-                    }
-                    if (WAITS.contains(type)) {
-                        RecordedThread t = e.getThread();
-                        if (t != null && t.getJavaName() != null && isLake(threadName(t.getJavaName()))
-                                && e.getStackTrace() != null) {
-                            lakeWaits.merge(type.substring(4) + " in " + step(e.getStackTrace().getFrames()),
-                                    e.getDuration().toMillis(), Long::sum);
-                        }
-                        continue;
-                    }
-                    if (type.equals("jdk.NativeMethodSample")) {
-                        RecordedThread t = e.getThread("sampledThread");
-                        RecordedStackTrace st = e.getStackTrace();
-                        if (t != null && t.getJavaName() != null && isLake(threadName(t.getJavaName())) && st != null
-                                && !st.getFrames().isEmpty()) {
-                            lakeNativeSamples++;
-                            String top = frame(st.getFrames().get(0)) + " in " + step(st.getFrames());
-                            lakeNative.merge(top, 1L, Long::sum);
-                        }
-                        continue;
-                    }
-                    if (!type.equals("jdk.ExecutionSample")) {
-                        continue;
-                    }
-                    samples++;
-                    RecordedThread t = e.getThread("sampledThread");
-                    String tn = t == null || t.getJavaName() == null ? "?" : threadName(t.getJavaName());
-                    threads.merge(tn, 1L, Long::sum);
-                    boolean lakeThread = isLake(tn);
-                    RecordedStackTrace st = e.getStackTrace();
-                    if (st == null || st.getFrames().isEmpty()) {
-                        continue;
-                    }
-                    List<RecordedFrame> frames = st.getFrames();
-                    self.merge(frame(frames.get(0)), 1L, Long::sum);
-                    Set<String> seen = new LinkedHashSet<>();
-                    for (RecordedFrame f : frames) {
-                        String n = frame(f);
-                        if (interesting(n) && seen.add(n)) {
-                            inclusive.merge(n, 1L, Long::sum);
-                        }
-                    }
-                    if (lakeThread) {
-                        lakeSamples++;
-                        lakeSelf.merge(frame(frames.get(0)), 1L, Long::sum);
-                        lakeByStep.merge(step(frames), 1L, Long::sum);
-                        lakeByCallee.merge(stepAndCallee(frames), 1L, Long::sum);
-                        Set<String> mine = new LinkedHashSet<>();
-                        for (RecordedFrame f : frames) {
-                            String n = frame(f);
-                            if (ownWork(n) && mine.add(n)) {
-                                lakeInclusive.merge(n, 1L, Long::sum);
-                            }
-                        }
-                    }
+        @Override
+        void otherEvent(RecordedEvent e) {
+            String type = e.getEventType().getName();
+            if (WAITS.contains(type)) {
+                RecordedThread t = e.getThread();
+                if (t != null && t.getJavaName() != null && isLake(t.getJavaName()) && e.getStackTrace() != null) {
+                    waits.merge(type.substring(4) + " in " + step(e.getStackTrace().getFrames()),
+                            e.getDuration().toMillis(), Long::sum);
                 }
-            } catch (IOException e) {
-                say("profile: cannot read the recording: %s", e.getMessage());
-                return;
+            } else if (type.equals("jdk.NativeMethodSample")) {
+                RecordedThread t = e.getThread("sampledThread");
+                RecordedStackTrace st = e.getStackTrace();
+                if (t != null && t.getJavaName() != null && isLake(t.getJavaName()) && st != null
+                        && !st.getFrames().isEmpty()) {
+                    nativeSamples++;
+                    nativeFrames.merge(frame(st.getFrames().get(0)) + " in " + step(st.getFrames()), 1L, Long::sum);
+                }
             }
-            profile.put("cpu_samples", samples);
-            profile.put("gc_count", gcs);
-            profile.put("gc_pause_ms", Math.round(gcPauseMs));
-            profile.put("threads", top(threads, samples, 10));
-            profile.put("top_self_frames", top(self, samples, 20));
-            profile.put("top_inclusive_methods", top(inclusive, samples, 30));
-            profile.put("lake_thread_samples", lakeSamples);
-            profile.put("lake_thread_by_step", top(lakeByStep, lakeSamples, 20));
-            profile.put("lake_thread_by_step_and_callee", top(lakeByCallee, lakeSamples, 30));
-            profile.put("lake_thread_top_self_frames", top(lakeSelf, lakeSamples, 15));
-            profile.put("lake_thread_top_inclusive_methods", top(lakeInclusive, lakeSamples, 30));
-            profile.put("lake_thread_native_samples", lakeNativeSamples);
-            profile.put("lake_thread_native", top(lakeNative, lakeNativeSamples, 10));
-            profile.put("lake_thread_waits_ms", lakeWaits.entrySet().stream()
+        }
+
+        @Override
+        void consumerSample(List<RecordedFrame> frames) {
+            byStep.merge(step(frames), 1L, Long::sum);
+            byCallee.merge(stepAndCallee(frames), 1L, Long::sum);
+        }
+
+        @Override
+        void putConsumerSteps(long consumerSamples) {
+            profile.put("lake_thread_by_step", top(byStep, consumerSamples, 20));
+            profile.put("lake_thread_by_step_and_callee", top(byCallee, consumerSamples, 30));
+        }
+
+        @Override
+        void putMore() {
+            profile.put("lake_thread_native_samples", nativeSamples);
+            profile.put("lake_thread_native", top(nativeFrames, nativeSamples, 10));
+            profile.put("lake_thread_waits_ms", waits.entrySet().stream()
                     .sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(10)
                     .map(w -> new String[] {String.valueOf(w.getValue()), w.getKey()}).collect(Collectors.toList()));
         }
@@ -1845,54 +1294,8 @@ public class LakeSinkBench {
             String type = f.getMethod().getType().getName();
             return type.substring(type.lastIndexOf('.') + 1) + "." + f.getMethod().getName();
         }
-
-        /** Blocking events the profile settings record from 10 ms on, with a stack trace. */
-        static final Set<String> WAITS = Set.of("jdk.SocketRead", "jdk.SocketWrite", "jdk.ThreadPark",
-                "jdk.JavaMonitorWait", "jdk.JavaMonitorEnter", "jdk.ThreadSleep");
-
-        static boolean isLake(String threadName) {
-            return threadName.contains("KafkaConsumer[" + TOPIC + "]");
-        }
-
-        /** Digits as # (numbered threads add up), and no temporary directory in a name. */
-        String threadName(String n) {
-            return n.replace(file.getParent().toString(), "<temp dir>").replaceAll("\\d+", "#");
-        }
-
-        /** Frames of the lake thread's own work: Caravan, JSON, gzip, the SDK, the Kafka consumer, Camel's plumbing. */
-        static boolean ownWork(String n) {
-            return Stream.of("dev.caravan.", "com.fasterxml.", "org.bson.", "software.amazon.awssdk.",
-                    "org.apache.http.", "java.util.zip.", "java.security.", "sun.security.provider.",
-                    "org.apache.kafka.", "org.apache.camel.component.", "org.apache.camel.processor.",
-                    "org.apache.camel.support.")
-                    .anyMatch(n::startsWith);
-        }
-
-        static String frame(RecordedFrame f) {
-            return f.getMethod().getType().getName() + "." + f.getMethod().getName();
-        }
-
-        /** Frames of the code under test, not the JDK's or the thread plumbing's. */
-        static boolean interesting(String n) {
-            return Stream.of("dev.caravan.", "org.gaul.", "org.jclouds.", "org.eclipse.jetty.", "org.apache.camel.",
-                    "org.apache.kafka.", "kafka.", "com.fasterxml.", "software.amazon.awssdk.", "org.apache.http.",
-                    "java.util.zip.").anyMatch(n::startsWith);
-        }
-
-        static List<String[]> top(Map<String, Long> counts, long total, int n) {
-            return counts.entrySet().stream()
-                    .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
-                    .limit(n)
-                    .map(e -> new String[] {
-                            String.format(Locale.ROOT, "%.1f", 100.0 * e.getValue() / Math.max(1, total)), e.getKey()})
-                    .collect(Collectors.toList());
-        }
     }
 
-    static final Map<String, String> UNITS = Map.of("thread_cpu_cores", "      cores  ", "lake_thread_waits_ms",
-            "         ms  ");
-
-    @SuppressWarnings("unchecked")
     static void printProfiles() {
         for (Map.Entry<String, Map<String, Object>> p : PROFILES.entrySet()) {
             Map<String, Object> profile = p.getValue();
@@ -1905,12 +1308,7 @@ public class LakeSinkBench {
                     p.getKey(), profile.get("recorded_seconds"), profile.get("process_cpu_cores"),
                     profile.get("cpu_samples"), profile.get("lake_thread_samples"), profile.get("gc_count"),
                     profile.get("gc_pause_ms"));
-            for (String[] section : new String[][] {
-                    {"thread_cpu_cores", "CPU of the app's threads over the recording (digits as #)"},
-                    {"threads", "CPU samples by thread (digits as #)"},
-                    {"top_self_frames", "top frames (self)"},
-                    {"top_inclusive_methods",
-                            "methods on the stack (inclusive; Caravan, Camel, Kafka, S3, Jetty, gzip, Jackson)"},
+            Recording.print(profile, "Caravan, Camel, Kafka, S3, Jetty, gzip, Jackson", new String[][] {
                     {"lake_thread_by_step", "the lake's consumer thread: innermost Caravan method (% of its samples)"},
                     {"lake_thread_by_step_and_callee",
                             "the lake's consumer thread: innermost Caravan method > what it called (% of its samples)"},
@@ -1921,264 +1319,7 @@ public class LakeSinkBench {
                             + profile.get("lake_thread_native_samples") + " native samples; JFR samples one thread in"
                             + " native per 20 ms, so only the shares mean something)"},
                     {"lake_thread_waits_ms", "the lake's consumer thread blocked >= 10 ms at a time: total ms by event"
-                            + " and step"}}) {
-                Object rows = profile.get(section[0]);
-                if (rows == null) {
-                    continue;
-                }
-                System.out.println();
-                System.out.println(UNITS.getOrDefault(section[0], "  % samples  ") + section[1]);
-                for (String[] r : (List<String[]>) rows) {
-                    System.out.printf(Locale.ROOT, "  %9s  %s%n", r[0], r[1]);
-                }
-            }
-            System.out.println();
+                            + " and step"}});
         }
-    }
-
-    // ---------------------------------------------------------------- clients
-
-    static Admin admin(String bootstrap) {
-        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "60000"));
-    }
-
-    static Map<TopicPartition, Long> endOffsets(Admin admin, String topic) throws Exception {
-        var desc = admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic);
-        Map<TopicPartition, OffsetSpec> req = new HashMap<>();
-        desc.partitions().forEach(p -> req.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
-        Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> res =
-                admin.listOffsets(req).all().get(30, TimeUnit.SECONDS);
-        Map<TopicPartition, Long> out = new HashMap<>();
-        res.forEach((tp, info) -> out.put(tp, info.offset()));
-        return out;
-    }
-
-    // ---------------------------------------------------------------- output
-
-    static void ratio(String metric, double rate, double raw, String target, Boolean pass) {
-        double pc = raw > 0 ? rate / raw * 100 : 0;
-        String t = target.isEmpty() ? "" : target + ": " + (pass ? "PASS" : "MISS");
-        result(metric, pc, "% of raw", t);
-        say("%s = %.1f %% of raw%s", metric, pc, t.isEmpty() ? "" : " (target " + t + ")");
-    }
-
-    static void result(String metric, double value, String unit, String target) {
-        String v = value >= 100 || value == Math.rint(value) && Math.abs(value) < 1e15
-                ? String.format(Locale.ROOT, "%.0f", value)
-                : value >= 10 ? String.format(Locale.ROOT, "%.1f", value) : String.format(Locale.ROOT, "%.2f", value);
-        RESULTS.add(new String[] {metric, v, unit, target});
-    }
-
-    static void printTable(String nproc, String java) {
-        List<String[]> rows = new ArrayList<>(RESULTS);
-        rows.add(new String[] {"nproc", nproc, "cpus", ""});
-        rows.add(new String[] {"java", java, "", ""});
-        int w0 = rows.stream().mapToInt(r -> r[0].length()).max().orElse(10);
-        int w1 = rows.stream().filter(r -> !r[0].equals("java")).mapToInt(r -> r[1].length()).max().orElse(8);
-        int w2 = Math.max(10, rows.stream().mapToInt(r -> r[2].length()).max().orElse(10));
-        System.out.println();
-        System.out.println(String.format("%-" + w0 + "s  %" + w1 + "s  %-" + w2 + "s  %s", "metric", "value", "unit",
-                "target"));
-        System.out.println("-".repeat(w0) + "  " + "-".repeat(w1) + "  " + "-".repeat(w2) + "  " + "-".repeat(16));
-        for (String[] r : rows) {
-            String line = r[0].equals("java")
-                    ? String.format("%-" + w0 + "s  %s", r[0], r[1])
-                    : String.format("%-" + w0 + "s  %" + w1 + "s  %-" + w2 + "s  %s", r[0], r[1], r[2], r[3]);
-            System.out.println(line.stripTrailing());
-        }
-        System.out.println();
-    }
-
-    @SuppressWarnings("unchecked")
-    static Path writeJson(String startedAt, String nproc, String java, String load) throws IOException {
-        StringBuilder sb = new StringBuilder("{\n");
-        sb.append("  \"timestamp\": ").append(q(startedAt)).append(",\n");
-        sb.append("  \"nproc\": ").append(nproc.matches("\\d+") ? nproc : q(nproc)).append(",\n");
-        sb.append("  \"java\": ").append(q(java)).append(",\n");
-        sb.append("  \"load_average_at_start\": ").append(load.matches("[0-9.]+") ? load : q(load)).append(",\n");
-        sb.append("  \"config\": {")
-                .append("\"records\": ").append(records)
-                .append(", \"record_bytes\": ").append(RECORD_BYTES)
-                .append(", \"payload_bytes\": ").append(payloadBytes)
-                .append(", \"topic\": ").append(q(TOPIC))
-                .append(", \"partitions\": ").append(PARTITIONS)
-                .append(", \"flush_records\": ").append(flushRecords)
-                .append(", \"lake_batch\": ").append(LAKE_BATCH)
-                .append(", \"configurations\": [")
-                .append(configs.stream().map(c -> q(c.name)).collect(Collectors.joining(", "))).append("]")
-                .append(", \"warmup_records\": ").append(warmupRecords)
-                .append(", \"inline_clean\": ").append(inlineClean)
-                .append(", \"poll_ms\": ").append(pollMs)
-                .append(", \"lake_timeout_s\": ").append(lakeTimeoutS)
-                .append(", \"raw_timeout_s\": ").append(rawTimeoutS)
-                .append(", \"settle_s\": ").append(settleS)
-                .append(", \"jfr_s\": ").append(jfrS).append("},\n");
-        sb.append("  \"targets\": {\"lake_min_percent_of_raw_limit\": ").append(TARGET * 100).append("},\n");
-        if (PROFILES.values().stream().anyMatch(p -> p.containsKey("cpu_samples"))) {
-            sb.append("  \"profiles\": {");
-            int k = 0;
-            for (Map.Entry<String, Map<String, Object>> p : PROFILES.entrySet()) {
-                sb.append(k++ > 0 ? "," : "").append("\n    ").append(q(p.getKey())).append(": {");
-                int i = 0;
-                for (Map.Entry<String, Object> e : p.getValue().entrySet()) {
-                    sb.append(i++ > 0 ? ",\n      " : "\n      ").append(q(e.getKey())).append(": ");
-                    if (e.getValue() instanceof List<?> rows) {
-                        sb.append("[");
-                        for (int j = 0; j < rows.size(); j++) {
-                            String[] r = (String[]) rows.get(j);
-                            sb.append(j > 0 ? ", " : "")
-                                    .append(e.getKey().equals("thread_cpu_cores") ? "{\"cores\": "
-                                            : e.getKey().equals("lake_thread_waits_ms") ? "{\"ms\": "
-                                            : "{\"percent\": ")
-                                    .append(r[0]).append(", \"name\": ").append(q(r[1])).append("}");
-                        }
-                        sb.append("]");
-                    } else {
-                        sb.append(e.getValue());
-                    }
-                }
-                sb.append("\n    }");
-            }
-            sb.append("\n  },\n");
-        }
-        sb.append("  \"results\": [\n");
-        List<String[]> rows = RESULTS;
-        for (int i = 0; i < rows.size(); i++) {
-            String[] r = rows.get(i);
-            String v = r[1].matches("-?[0-9]+(\\.[0-9]+)?") ? r[1] : q(r[1]);
-            sb.append("    {\"metric\": ").append(q(r[0])).append(", \"value\": ").append(v)
-                    .append(", \"unit\": ").append(q(r[2]));
-            if (!r[3].isEmpty()) {
-                sb.append(", \"target\": ").append(q(r[3]));
-            }
-            sb.append("}").append(i + 1 < rows.size() ? ",\n" : "\n");
-        }
-        sb.append("  ]\n}\n");
-        Path dir = Files.createDirectories(Path.of("bench", "results"));
-        Path file = dir.resolve("lake-sink-" + startedAt + ".json");
-        Files.writeString(file, sb.toString());
-        return file;
-    }
-
-    static String q(String s) {
-        return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
-    }
-
-    static void say(String fmt, Object... args) {
-        System.out.println("[bench] " + String.format(Locale.ROOT, fmt, args));
-        System.out.flush();
-    }
-
-    // ---------------------------------------------------------------- helpers
-
-    static long ms(long nanos) {
-        return TimeUnit.NANOSECONDS.toMillis(nanos);
-    }
-
-    static String nproc() {
-        try {
-            Process p = new ProcessBuilder("nproc").redirectErrorStream(true).start();
-            if (p.waitFor(5, TimeUnit.SECONDS) && p.exitValue() == 0) {
-                String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-                if (out.matches("\\d+")) {
-                    return out;
-                }
-            }
-            p.destroyForcibly();
-        } catch (IOException | InterruptedException e) {
-            // fall back to what the JVM sees
-        }
-        return String.valueOf(Runtime.getRuntime().availableProcessors());
-    }
-
-    static String loadAverage() {
-        try {
-            return Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+")[0];
-        } catch (IOException | RuntimeException e) {
-            return "-1";
-        }
-    }
-
-    static String tail(Path file, int lines) {
-        try {
-            List<String> all = Files.readAllLines(file, StandardCharsets.UTF_8);
-            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
-        } catch (IOException | UncheckedIOException e) {
-            return "(no log: " + e.getMessage() + ")";
-        }
-    }
-
-    static void deleteTree(Path root) {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(root)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException e) {
-                    say("WARNING: could not delete %s: %s", p, e.getMessage());
-                }
-            });
-        } catch (IOException | UncheckedIOException e) {
-            say("WARNING: could not clean up %s: %s", root, e.getMessage());
-        }
-    }
-
-    static Map<String, String> parseArgs(String[] args) {
-        Map<String, String> opts = new LinkedHashMap<>();
-        for (String a : args) {
-            if (a.equals("-h") || a.equals("--help")) {
-                usage(null);
-            }
-            if (!a.startsWith("--")) {
-                usage("unexpected argument: " + a);
-            }
-            int eq = a.indexOf('=');
-            opts.put(eq < 0 ? a.substring(2) : a.substring(2, eq), eq < 0 ? "true" : a.substring(eq + 1));
-        }
-        return opts;
-    }
-
-    static final Set<String> ZERO_ALLOWED = Set.of("settle-s", "jfr-s", "warmup", "inline-clean");
-
-    static int intOpt(Map<String, String> opts, String name, int dflt) {
-        String v = opts.remove(name);
-        if (v == null) {
-            v = System.getProperty("bench." + name);
-        }
-        if (v == null) {
-            return dflt;
-        }
-        try {
-            int n = Integer.parseInt(v.replace("_", ""));
-            if (n < 0 || (n == 0 && !ZERO_ALLOWED.contains(name))) {
-                usage(name + " must be positive, got " + v);
-            }
-            return n;
-        } catch (NumberFormatException e) {
-            usage(name + " is not a number: " + v);
-            return dflt;
-        }
-    }
-
-    static String strOpt(Map<String, String> opts, String name, String dflt) {
-        String v = opts.remove(name);
-        if (v == null) {
-            v = System.getProperty("bench." + name);
-        }
-        return v == null || v.isBlank() ? dflt : v;
-    }
-
-    static void usage(String error) {
-        if (error != null) {
-            System.err.println("error: " + error);
-        }
-        System.err.println("usage: bash bench/lake-sink.sh [--records=500000] [--warmup=150000]"
-                + " [--configs=raw+clean,raw] [--flush-records=10000] [--inline-clean=1] [--poll-ms=200]"
-                + " [--lake-timeout-s=900] [--raw-timeout-s=600] [--ready-timeout-s=120] [--settle-s=30] [--jfr-s=0]");
-        System.err.println("each option can also be given as -Dbench.<name>=<value> before the source file");
-        System.exit(error == null ? 0 : 2);
     }
 }
