@@ -62,19 +62,26 @@ plain_port="$(port)"
 java -Dsun.net.httpserver.nodelay=true -cp "$work/caravan.jar" bench/peers/PlainHttpProducer.java "$plain_port" "$brokers" caravan.pins \
   > "$work/plain.log" 2>&1 &
 pids+=($!)
+nowait_port="$(port)"
+java -Dsun.net.httpserver.nodelay=true -cp "$work/caravan.jar" bench/peers/PlainHttpProducer.java "$nowait_port" "$brokers" \
+  caravan.pins no-wait > "$work/nowait.log" 2>&1 &
+pids+=($!)
 ready "http://127.0.0.1:$flask_port/health" 60
 ready "http://127.0.0.1:$plain_port/health" 60
+ready "http://127.0.0.1:$nowait_port/health" 60
 
 echo "[peers] $(nproc) cores; wrk 2 threads, 32 connections, ${seconds} s after a 5 s warm-up; one embedded broker"
 measure flask-gunicorn-2-workers "http://127.0.0.1:$flask_port/api/v1/streams/pins"
 measure plain-java-http-kafka "http://127.0.0.1:$plain_port/api/v1/streams/pins"
+# the same server answering before Kafka's ack: the price of the synchronous guarantee at the limit of the path
+measure plain-java-no-ack-wait "http://127.0.0.1:$nowait_port/api/v1/streams/pins"
 measure caravan-sinks-off "$caravan_url"
 kill "$caravan_pid"; wait "$caravan_pid" 2>/dev/null || true
 start_caravan on
 measure caravan-default "$caravan_url"
 
 awk '
-  { name[NR] = $1; rps[NR] = $2; p99[NR] = $3; err[NR] = $4; if ($1 ~ /^flask/) flask = $2; if ($1 ~ /^plain/) plain = $2 }
+  { name[NR] = $1; rps[NR] = $2; p99[NR] = $3; err[NR] = $4; if ($1 ~ /^flask/) flask = $2; if ($1 == "plain-java-http-kafka") plain = $2 }
   END {
     print ""; print "| path | requests/s | p99 | non-2xx | vs Flask | vs plain Java |"; print "|---|---|---|---|---|---|"
     for (i = 1; i <= NR; i++)

@@ -1,6 +1,7 @@
 // The limit of the path: a minimal Java HTTP server (the JDK's) that puts each posted body on Kafka with a plain
 // KafkaProducer (acks=all, idempotent) and answers 202 after the acknowledgement, with no parsing, schema or headers.
-//   java -Dsun.net.httpserver.nodelay=true -cp target/caravan.jar bench/peers/PlainHttpProducer.java PORT BROKERS TOPIC
+//   java -Dsun.net.httpserver.nodelay=true -cp target/caravan.jar bench/peers/PlainHttpProducer.java PORT BROKERS TOPIC [no-wait]
+// no-wait answers 202 as soon as the record is handed to the producer: what the synchronous guarantee costs
 // (nodelay: the JDK server writes headers and body apart, and Nagle with delayed ACKs would add 40 ms to each)
 import java.io.IOException;
 import java.io.InputStream;
@@ -29,12 +30,18 @@ public class PlainHttpProducer {
         p.put("value.serializer", ByteArraySerializer.class.getName());
         KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p);
         String topic = args[2];
+        boolean wait = args.length < 4 || !args[3].equals("no-wait");
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 256);
         server.createContext("/health", ex -> answer(ex, 200, "ok"));
         server.createContext("/api/v1/streams/pins", ex -> {
             try (InputStream in = ex.getRequestBody()) {
                 byte[] body = in.readAllBytes();
-                RecordMetadata m = producer.send(new ProducerRecord<>(topic, null, body)).get();
+                var sent = producer.send(new ProducerRecord<>(topic, null, body));
+                if (!wait) {
+                    answer(ex, 202, "{\"topic\":\"" + topic + "\"}");
+                    return;
+                }
+                RecordMetadata m = sent.get();
                 answer(ex, 202, "{\"topic\":\"" + m.topic() + "\",\"partition\":" + m.partition() + ",\"offset\":"
                         + m.offset() + "}");
             } catch (Exception e) {
