@@ -2,7 +2,8 @@
 # Analytics at scale: POSTS joined posts through the ingest API (the posting emulator), then one recompute (every
 # metric live and batch), timed, with the app's heap sampled by jstat every 250 ms meanwhile. Run it for two jars to
 # compare builds in one sitting (e.g. before and after metrics moved into MongoDB and DuckDB). A recompute answers
-# when it is done (caravan.ops.wait-ms raised), not 202.
+# when it is done (caravan.ops.wait-ms raised), not 202. The app runs in an empty directory, so each jar uses its own
+# packaged routes and settings, not the repository's.
 # Usage: bash bench/metrics-scale.sh [posts, default 30000] [jar, default target/caravan.jar]. Never run in CI.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,7 +16,8 @@ port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); 
 http="$(port)"
 CARAVAN_DATA_DIR="$work/data" CARAVAN_HTTP_PORT="$http" CARAVAN_EMBEDDED_KAFKA_PORT="$(port)" \
   CARAVAN_EMBEDDED_MONGO_PORT="$(port)" CARAVAN_EMBEDDED_S3_PORT="$(port)" CARAVAN_POLL_ENABLED=false \
-  CARAVAN_LAKE_ROTATE_INTERVAL_MS=2000 CARAVAN_OPS_WAIT_MS=600000 java -Xmx2g -jar "$work/app.jar" > "$work/app.log" 2>&1 &
+  CARAVAN_LAKE_ROTATE_INTERVAL_MS=2000 CARAVAN_OPS_WAIT_MS=600000 \
+  bash -c 'cd "$1" && exec java -Xmx2g -jar app.jar' _ "$work" > "$work/app.log" 2>&1 &
 app=$!
 for _ in $(seq 1 120); do curl -fsS -o /dev/null "http://127.0.0.1:$http/observe/health" 2>/dev/null && break; sleep 1; done
 start=$(date +%s)
