@@ -27,13 +27,18 @@ public final class HttpServerSetup extends MainListenerSupport {
         main.configure().httpManagementServer().setPort(port);
         // Vert.x runs each request's route on a worker thread that then waits for Kafka's acks: its default 20 threads
         // capped single-record ingest at 20 requests in flight (platform-http looks the options up by type)
+        main.getCamelContext().getRegistry().bind("caravanHttpVertxOptions", vertxOptions(settings));
+        main.getCamelContext().getPropertiesComponent().addOverrideProperty(Settings.ACTIVE_HTTP_PORT, String.valueOf(port));
+        main.getCamelContext().getPropertiesComponent().addOverrideProperty(Settings.ACTIVE_HTTP_HOST, host);
+    }
+
+    /** The HTTP server's Vert.x: caravan.http.worker-threads threads for the routes. */
+    static VertxOptions vertxOptions(Settings settings) {
         int workers = settings.get(HttpSettings.HTTP_WORKER_THREADS);
         if (workers < 1) {
             throw new StartupFailure(HttpSettings.HTTP_WORKER_THREADS.key() + " must be at least 1, got " + workers);
         }
-        main.getCamelContext().getRegistry().bind("caravanHttpVertxOptions", new VertxOptions().setWorkerPoolSize(workers));
-        main.getCamelContext().getPropertiesComponent().addOverrideProperty(Settings.ACTIVE_HTTP_PORT, String.valueOf(port));
-        main.getCamelContext().getPropertiesComponent().addOverrideProperty(Settings.ACTIVE_HTTP_HOST, host);
+        return new VertxOptions().setWorkerPoolSize(workers);
     }
 
     /**

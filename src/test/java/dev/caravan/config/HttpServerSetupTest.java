@@ -11,7 +11,10 @@ import java.util.Properties;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.Test;
 
-/** Without keys the API listens on this machine only; another interface needs keys or an explicit opt-in. */
+/**
+ * Without keys the API listens on this machine only; another interface needs keys or an explicit opt-in. Routes run on
+ * as many worker threads as configured.
+ */
 class HttpServerSetupTest {
 
     @Test
@@ -31,6 +34,16 @@ class HttpServerSetupTest {
         assertThat(HttpServerSetup.host(settings(Map.of("caravan.http.host", "0.0.0.0",
                 "caravan.http.allow-anonymous", "true")))).isEqualTo("0.0.0.0");
         assertThat(HttpServerSetup.host(settings(Map.of("caravan.http.host", "localhost")))).isEqualTo("localhost");
+    }
+
+    @Test
+    void routesRunOnTheConfiguredWorkerThreadsAndNoneIsRefused() {
+        // Vert.x's own default of 20 capped single-record ingest at 20 requests waiting for Kafka's acks
+        assertThat(HttpServerSetup.vertxOptions(settings(Map.of())).getWorkerPoolSize()).isEqualTo(64);
+        assertThat(HttpServerSetup.vertxOptions(settings(Map.of("caravan.http.worker-threads", "8")))
+                .getWorkerPoolSize()).isEqualTo(8);
+        assertThatThrownBy(() -> HttpServerSetup.vertxOptions(settings(Map.of("caravan.http.worker-threads", "0"))))
+                .isInstanceOf(StartupFailure.class).hasMessageContaining("caravan.http.worker-threads must be at least 1");
     }
 
     private static Settings settings(Map<String, String> values) {
