@@ -438,11 +438,17 @@ public final class BenchKit {
     }
 
     /** Where the app runs: every start of a run uses the same jar, temporary directory, data directory and ports. */
-    record Launch(Path jar, Path base, Path dataDir, AppPorts ports, int readyTimeoutS) {
+    record Launch(Path jar, Path base, Path dataDir, AppPorts ports, int readyTimeoutS, List<String> jvmArgs) {
 
         /** A launch in a new data directory under base. */
         static Launch in(Path base, AppPorts ports, int readyTimeoutS) throws IOException {
-            return new Launch(appJar(), base, Files.createDirectories(base.resolve("data")), ports, readyTimeoutS);
+            return new Launch(appJar(), base, Files.createDirectories(base.resolve("data")), ports, readyTimeoutS,
+                    List.of());
+        }
+
+        /** The same launch with these JVM options before -jar. */
+        Launch jvm(String... args) {
+            return new Launch(jar, base, dataDir, ports, readyTimeoutS, List.of(args));
         }
 
         App start(String workName, Map<String, String> env) throws Exception {
@@ -455,7 +461,10 @@ public final class BenchKit {
             Path log = base.resolve(workName + ".log");
             String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
             // stdout and stderr go straight to a file: nothing to drain, and no full pipe can stall the app
-            ProcessBuilder pb = new ProcessBuilder(javaBin, "-jar", jar.toString())
+            List<String> command = new ArrayList<>(List.of(javaBin));
+            command.addAll(jvmArgs);
+            command.addAll(List.of("-jar", jar.toString()));
+            ProcessBuilder pb = new ProcessBuilder(command)
                     .directory(workDir.toFile())
                     .redirectErrorStream(true)
                     .redirectOutput(log.toFile());
@@ -469,7 +478,8 @@ public final class BenchKit {
             appEnv.put("CARAVAN_EMBEDDED_S3_PORT", String.valueOf(ports.s3()));
             appEnv.put("CARAVAN_DATA_DIR", dataDir.toString());
             appEnv.putAll(env);
-            say("starting java -jar <snapshot of target/caravan.jar> (%s%s) ...", ports.describe(),
+            say("starting java %s-jar <snapshot of target/caravan.jar> (%s%s) ...",
+                    jvmArgs.isEmpty() ? "" : String.join(" ", jvmArgs) + " ", ports.describe(),
                     env.isEmpty() ? "" : ", " + new TreeMap<>(env));
             long t0 = System.nanoTime();
             App app = new App(pb.start(), t0, log, ports, base);

@@ -115,6 +115,30 @@ class JarIT {
         assertThat(Files.exists(workDir.resolve("data"))).as("no embedded server touched the disk").isFalse();
     }
 
+    @Test
+    void aWarmUpRunRecordsAClassArchiveThatTheNextStartLoadsItsClassesFrom() throws Exception {
+        Map<String, String> env = Map.of("CARAVAN_HTTP_PORT", "0", "CARAVAN_EMBEDDED_KAFKA_PORT", "0",
+                "CARAVAN_EMBEDDED_MONGO_PORT", "0", "CARAVAN_EMBEDDED_S3_PORT", "0");
+        Path archive = workDir.resolve("caravan.jsa");
+        // README's warm-up: a start that stops itself a second after it is ready, the JVM writing what it loaded
+        java.util.Map<String, String> warmUp = new java.util.HashMap<>(env);
+        warmUp.put("CAMEL_MAIN_DURATIONMAXSECONDS", "1");
+        app = CaravanProcess.start(workDir, warmUp, "-XX:ArchiveClassesAtExit=" + archive);
+        assertThat(app.waitFor(Duration.ofSeconds(120))).as("the warm-up run stops by itself").isTrue();
+        assertThat(app.process().exitValue()).isZero();
+        assertThat(archive).isNotEmptyFile();
+
+        // -Xshare:on: a start that cannot map the archive fails instead of quietly loading from the jar
+        Path classLog = workDir.resolve("classes.log");
+        app = CaravanProcess.start(workDir, env, "-Xshare:on", "-XX:SharedArchiveFile=" + archive,
+                "-Xlog:class+load=info:file=" + classLog).awaitReady();
+        app.terminate();
+        assertThat(app.waitFor(Duration.ofSeconds(90))).isTrue();
+        assertThat(Files.readAllLines(classLog))
+                .anyMatch(l -> l.contains(" dev.caravan.config.CaravanConfiguration source: shared objects file"))
+                .anyMatch(l -> l.contains(" kafka.server.KafkaRaftServer source: shared objects file"));
+    }
+
     private static HttpResponse<String> post(HttpClient http, int port, String json) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/inbox"))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build(),

@@ -94,7 +94,10 @@ class DeployConfigTest {
                 .anyMatch(line -> line.matches("COPY \\S* ?application\\.properties \\./"))
                 .anyMatch(line -> line.startsWith("HEALTHCHECK ") && line.contains("/observe/health/ready"))
                 .anyMatch(line -> line.startsWith("ENV JAVA_TOOL_OPTIONS=") && line.contains("MaxRAMPercentage"))
-                .anyMatch(line -> line.equals("ENTRYPOINT [\"java\", \"-jar\", \"caravan.jar\"]"));
+                .anyMatch(line -> line.startsWith("RUN CAMEL_MAIN_DURATIONMAXSECONDS=1 ")
+                        && line.contains("java -XX:ArchiveClassesAtExit=/app/caravan.jsa -jar caravan.jar"))
+                .anyMatch(line -> line.equals(
+                        "ENTRYPOINT [\"java\", \"-XX:SharedArchiveFile=/app/caravan.jsa\", \"-jar\", \"caravan.jar\"]"));
         List<String> users = run.stream().filter(line -> line.startsWith("USER ")).toList();
         assertThat(users).as("the run stage switches user once").hasSize(1);
         assertThat(users.get(0)).as("non-root, numeric so Kubernetes can check runAsNonRoot")
