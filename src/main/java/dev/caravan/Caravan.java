@@ -58,6 +58,7 @@ public final class Caravan {
         main.configure().addConfiguration(CaravanConfiguration.class);
         RoutesSetup routes = new RoutesSetup();
         main.addMainListener(new HttpServerSetup());
+        main.addMainListener(new dev.caravan.config.RouteMetricsSetup());
         main.addMainListener(routes);
         // the flows are read from the loaded route files before the routes that depend on them start
         main.addMainListener(new FlowsSetup());

@@ -207,13 +207,13 @@ public final class CaravanConfiguration implements CamelConfiguration {
         });
 
         // the MongoDB sink: parsing, the flows' writes, bulk writer, dead letters, batch commits
-        registry.bind("sinkRecordParser", new RecordParser(formats));
-        registry.bind("mongoWrites", new MongoWrites(flows));
+        dev.caravan.sink.mongo.SinkSteps.bind(registry, new RecordParser(formats), new MongoWrites(flows));
         registry.bind("unwrapRecord", new UnwrapRecord());
         registry.bind("sinkBatchStrategy", new SinkBatchStrategy());
         registry.bind("sinkFailure", new SinkFailure());
         dev.caravan.sink.mongo.CollectionWrites collectionWrites = new dev.caravan.sink.mongo.CollectionWrites();
-        registry.bind("mongoBulkWriter", new MongoBulkWriter(mongo, c.mongoDatabase(), collectionWrites));
+        registry.bind("mongoBulkWriter", new MongoBulkWriter(mongo, c.mongoDatabase(), collectionWrites)
+                .countingIn(new dev.caravan.support.Meters(context)));
         DeadLetters deadLetters = new DeadLetters(kafka, settings.get(MongoSinkSettings.DLQ_SUFFIX),
                 settings.get(IngestSettings.TIMEOUT))
                 .countingIn(new dev.caravan.support.Meters(context));

@@ -42,6 +42,7 @@ public final class MongoBulkWriter {
     private final String database;
     private final Set<CollectionSpec> indexed = ConcurrentHashMap.newKeySet();
     private final CollectionWrites writes;
+    private volatile dev.caravan.support.Meters meters;
 
     public MongoBulkWriter(MongoClient client, String database) {
         this(client, database, new CollectionWrites());
@@ -51,6 +52,12 @@ public final class MongoBulkWriter {
         this.client = client;
         this.database = database;
         this.writes = writes;
+    }
+
+    /** Counts the documents each batch writes in caravan_sink_writes_total{collection}. */
+    public MongoBulkWriter countingIn(dev.caravan.support.Meters meters) {
+        this.meters = meters;
+        return this;
     }
 
     public SinkBatch write(SinkBatch batch) {
@@ -84,6 +91,7 @@ public final class MongoBulkWriter {
                 continue;
             }
             List<PendingWrite> raced = bulk(batch, e.getKey(), writes, absent);
+            int failed = 0;
             if (!raced.isEmpty()) {
                 // another writer inserted the same key between our read and write: an upsert finds it now
                 List<PendingWrite> again = bulk(batch, e.getKey(), raced, java.util.Set.of());
@@ -91,6 +99,10 @@ public final class MongoBulkWriter {
                     batch.addWriteFailure(new DeadLetter(w.source(), "write", MongoBulkWriteException.class.getName(),
                             "duplicate key after retry: " + w.filter().toJson()));
                 }
+                failed = again.size();
+            }
+            if (meters != null) {
+                meters.count("caravan.sink.writes", writes.size() - failed, "collection", e.getKey());
             }
         }
         return batch;

@@ -6,10 +6,10 @@ import java.util.Map;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.caravan.schema.StreamFormats;
 
@@ -35,6 +35,7 @@ public final class RecordParser {
             .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).build()).build())
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() { };
 
     /** Parse stage: bytes of the topic's record to a map; an Avro record is read in the topic's schema. */
     public Map<String, Object> parse(byte[] value, String topic) throws IOException {
@@ -44,16 +45,18 @@ public final class RecordParser {
         return parse(value);
     }
 
-    /** Parse stage: bytes to a map; anything but one JSON object fails. */
+    /** Parse stage: bytes to a map; anything but one JSON object fails. One pass: no tree in between. */
     public Map<String, Object> parse(byte[] value) throws IOException {
         if (value == null || value.length == 0) {
             throw new IOException("the record has no value");
         }
-        JsonNode node = JSON.readTree(value);
-        if (node == null || !node.isObject()) {
-            throw new IOException("the record is not a JSON object");
+        try (JsonParser parser = JSON.createParser(value)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                throw new IOException("the record is not a JSON object");
+            }
+            // the mapper's checks hold here too: duplicate fields, nesting depth, nothing after the object
+            return JSON.readValue(parser, MAP);
         }
-        return JSON.convertValue(node, new TypeReference<Map<String, Object>>() { });
     }
 
     /**
