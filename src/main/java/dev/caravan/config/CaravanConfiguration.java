@@ -276,13 +276,12 @@ public final class CaravanConfiguration implements CamelConfiguration {
         registry.bind("overview", overview.showingFormats(formats).showingPollers(() -> pollersByTopic(context)));
         context.addService(new ClosingService(overview), true, false);
 
-        // pollers: state in MongoDB, one leader schedules them (routes/poll/poller-scheduler)
+        // pollers: state in MongoDB, each one's clock ticks on the elected leader (routes/templates/http-poller)
         context.addService(ClusterSetup.clusterService(settings));
         Pollers pollers = new Pollers(context,
                 new PollerStore(mongo, c.mongoDatabase(), settings.get(PollSettings.STATE_PREFIX)),
                 new Pollers.Options(settings.get(PollSettings.ENABLED),
                         settings.get(PollSettings.CLUSTER_NAMESPACE),
-                        settings.get(PollSettings.THREADS),
                         new dev.caravan.poll.Retries(settings.get(PollSettings.MAX_ATTEMPTS),
                                 settings.get(PollSettings.BACKOFF_INITIAL),
                                 settings.get(PollSettings.BACKOFF_MAX),

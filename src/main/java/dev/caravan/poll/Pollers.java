@@ -14,7 +14,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
 
 import dev.caravan.support.OneLine;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -38,20 +37,23 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The pollers declared in routes/ (routes made from the http-poller template) and everything Java does for them:
- * which are due (called by the leader's scheduler route), running one (scheduled or on request), fetching its pages
+ * whether one is due (asked by its route's clock, on the elected leader), running one (scheduled or on request),
+ * fetching its pages
  * within quotas, skipping records whose content did not change, remembering state in MongoDB, and reporting.
  */
 public final class Pollers {
 
     private static final Logger LOG = LoggerFactory.getLogger(Pollers.class);
     public static final String RUN = "caravanPollRun";
+    /** The route group of the http-poller template's routes. */
+    static final String GROUP = "caravan-poller";
     private static final String HASH = "caravanPollHash";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Configuration LENIENT = Configuration.defaultConfiguration()
             .addOptions(Option.SUPPRESS_EXCEPTIONS);
 
     /** Settings shared by every poller (caravan.poll.*). */
-    public record Options(boolean scheduleEnabled, String clusterNamespace, int threads, Retries retries,
+    public record Options(boolean scheduleEnabled, String clusterNamespace, Retries retries,
             String userAgent, Duration topicTimeout, int maxResponseBytes) {
     }
 
@@ -68,7 +70,6 @@ public final class Pollers {
     private final Set<String> topicsReady = ConcurrentHashMap.newKeySet();
     private volatile ProducerTemplate template;
     private volatile HttpFetcher fetcher;
-    private volatile ExecutorService executor;
 
     public Pollers(CamelContext context, PollerStore store, Options options, dev.caravan.kafka.KafkaClientConfig kafka,
             Clock clock) {
@@ -88,10 +89,8 @@ public final class Pollers {
         Model model = context.getCamelContextExtension().getContextPlugin(Model.class);
         for (RouteDefinition def : model.getRouteDefinitions()) {
             Map<String, Object> params = def.getTemplateParameters();
-            // Camel keeps no template id on a route: a poller is a templated route whose input is direct:poller-NAME
-            String input = def.getInput() == null ? "" : def.getInput().getEndpointUri();
-            if (!def.isCreatedFromTemplate() || params == null
-                    || !(input.equals("direct:poller-{{name}}") || input.equals("direct:poller-" + params.get("name")))) {
+            // Camel keeps no template id on a route: the http-poller template puts its routes in this group
+            if (!def.isCreatedFromTemplate() || params == null || !GROUP.equals(def.getGroup())) {
                 continue;
             }
             try {
@@ -141,27 +140,30 @@ public final class Pollers {
 
     // ---------------------------------------------------------------- running
 
-    /** Called on every tick of the scheduler route, which only the elected leader runs: starts the pollers due. */
-    public int runDue() {
+    /**
+     * A tick of the poller's own clock (its route's master: timer, so only on the elected leader): runs it on this
+     * thread if the schedule says it is due by its last run, kept in MongoDB so a restart or a new leader keeps the
+     * schedule. Returns whether it ran.
+     */
+    public boolean runIfDue(String name) {
         if (!options.scheduleEnabled()) {
-            return 0;
+            return false;
         }
         announce();
-        int started = 0;
-        Instant now = clock.instant();
-        for (PollerSpec spec : specs().values()) {
-            if (disabledReason(spec) != null || running.containsKey(spec.name())) {
-                continue;
-            }
-            if (!now.isBefore(nextRun(spec, store.state(spec.name()), now))) {
-                PollRun run = new PollRun(spec, now, "schedule");
-                if (running.putIfAbsent(spec.name(), run) == null) {
-                    executor().submit(() -> execute(run));
-                    started++;
-                }
-            }
+        PollerSpec spec = specs().get(name);
+        if (spec == null || disabledReason(spec) != null || running.containsKey(name)) {
+            return false;
         }
-        return started;
+        Instant now = clock.instant();
+        if (now.isBefore(nextRun(spec, store.state(name), now))) {
+            return false;
+        }
+        PollRun run = new PollRun(spec, now, "schedule");
+        if (running.putIfAbsent(name, run) != null) {
+            return false;
+        }
+        execute(run);
+        return true;
     }
 
     /** POST /api/v1/pollers/{name}/run: runs it now, on this instance, and answers what it did. */
@@ -191,8 +193,14 @@ public final class Pollers {
             Exchange start = new DefaultExchange(context);
             start.getExchangeExtension().setFromRouteId(spec.routeId());
             start.setProperty(RUN, run);
-            Exchange done = template().send("direct:poller-" + spec.name(), start);
-            Throwable failure = done.getException();
+            // the run goes through the poller's own route, past its clock (routes/templates/http-poller.camel.yaml)
+            org.apache.camel.Route route = context.getRoute(spec.routeId());
+            if (route == null) {
+                throw new PollFailure("FAILED", "the route " + spec.routeId() + " of poller " + spec.name()
+                        + " is not running");
+            }
+            route.getProcessor().process(start);
+            Throwable failure = start.getException();
             if (failure == null) {
                 run.finish("OK", null, clock.instant());
             } else if (failure instanceof PollFailure pf) {
@@ -200,7 +208,7 @@ public final class Pollers {
             } else {
                 run.finish("FAILED", OneLine.of(failure), clock.instant());
             }
-        } catch (RuntimeException e) {
+        } catch (Exception e) {
             topicsReady.remove(spec.topic());
             run.finish("FAILED", OneLine.of(e), clock.instant());
         } finally {
@@ -491,16 +499,5 @@ public final class Pollers {
             }
         }
         return fetcher;
-    }
-
-    private ExecutorService executor() {
-        if (executor == null) {
-            synchronized (this) {
-                if (executor == null) {
-                    executor = context.getExecutorServiceManager().newFixedThreadPool(this, "pollers", options.threads());
-                }
-            }
-        }
-        return executor;
     }
 }

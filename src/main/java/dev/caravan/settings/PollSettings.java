@@ -9,10 +9,7 @@ public final class PollSettings {
             "Run pollers on their schedules (false: only POST /api/v1/pollers/{name}/run runs them)");
 
     public static final Setting<Duration> TICK = Setting.millis("caravan.poll.tick-ms", 5_000,
-            "How often the leader checks which pollers are due, in ms");
-
-    public static final Setting<Integer> THREADS = Setting.integer("caravan.poll.threads", 4,
-            "Pollers that may run at the same time");
+            "How often each poller's clock ticks on the leader to ask whether its schedule says it is due, in ms");
 
     public static final Setting<Integer> MAX_ATTEMPTS = Setting.integer("caravan.poll.max-attempts", 5,
             "Attempts of one request on 429, 5xx, 408 and network errors before the run fails");

@@ -81,7 +81,6 @@ public final class SettingsCatalogue {
             group("Pollers: scheduled HTTP polls into Kafka (routes/poll/, one http-poller templatedRoute each)",
                     PollSettings.ENABLED,
                     PollSettings.TICK,
-                    PollSettings.THREADS,
                     PollSettings.MAX_ATTEMPTS,
                     PollSettings.BACKOFF_INITIAL,
                     PollSettings.BACKOFF_MAX,

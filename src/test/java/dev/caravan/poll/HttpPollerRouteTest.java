@@ -9,6 +9,10 @@ import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.Filters;
 import dev.caravan.config.CaravanConfiguration;
 import dev.caravan.testing.FixtureApi;
 import dev.caravan.testing.FixtureApi.Answer;
@@ -20,15 +24,17 @@ import org.apache.camel.builder.AdviceWithRouteBuilder;
 import org.apache.camel.component.mock.MockEndpoint;
 import org.apache.camel.test.main.junit5.AdviceRouteMapping;
 import org.apache.camel.test.main.junit5.CamelMainTest;
+import org.bson.Document;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * The http-poller template, as the randomuser flow instantiates it, advised by id: Kafka is a mock, the API a local
  * fixture in randomuser.me's shape, MongoDB (the poller's state) the embedded one. A run maps, keys and produces every
  * record with its credentials dropped; a second run of the same answers produces nothing (unchanged records are
- * skipped by their remembered hash).
+ * skipped by their remembered hash). A tick of the poller's clock runs it when its schedule says it is due.
  */
 @CamelMainTest(
         configurationClasses = CaravanConfiguration.class,
@@ -38,7 +44,7 @@ import org.junit.jupiter.api.Test;
             "caravan.embedded.kafka.port=0",
             "caravan.embedded.mongo.port=0",
             "caravan.embedded.s3.port=0",
-            "caravan.poll.enabled=false",
+            "caravan.poll.enabled=true",
             "camel.server.enabled=false",
             "camel.management.enabled=false"
         },
@@ -52,6 +58,8 @@ class HttpPollerRouteTest {
     public static final class Advice extends AdviceWithRouteBuilder {
         @Override
         public void configure() {
+            // the poller's clock (a master: timer) ticks when the test says
+            replaceFromWith("direct:tick-randomuser");
             weaveByToUri("kafka:*").replace().to("mock:kafka");
         }
     }
@@ -78,6 +86,16 @@ class HttpPollerRouteTest {
         api.close();
     }
 
+    /** Each test starts from a poller that never ran: no state, no remembered records (one data directory for all). */
+    @BeforeEach
+    void neverRan() {
+        MongoDatabase db = producer.getCamelContext().getRegistry()
+                .lookupByNameAndType("mongoClient", MongoClient.class).getDatabase("caravan");
+        db.getCollection("poller_state").deleteMany(Filters.eq("_id", "randomuser"));
+        db.getCollection("poller_records").deleteMany(Filters.regex("_id", "^randomuser\\|"));
+        api.clear();
+    }
+
     @Test
     void aRunProducesEachRecordKeyedAndWithoutCredentials_aRepeatProducesNothing() throws Exception {
         Pollers pollers = producer.getCamelContext().getRegistry().lookupByNameAndType("pollers", Pollers.class);
@@ -101,5 +119,23 @@ class HttpPollerRouteTest {
         assertThat(again.produced()).isZero();
         assertThat(again.unchanged()).isEqualTo(3);
         assertThat(kafka.getExchanges()).as("nothing more reached Kafka").hasSize(3);
+    }
+
+    @Test
+    void aTickRunsThePollerWhenItIsDue_theNextTickWithinItsPeriodDoesNot() {
+        MongoCollection<Document> state = producer.getCamelContext().getRegistry()
+                .lookupByNameAndType("mongoClient", MongoClient.class).getDatabase("caravan").getCollection("poller_state");
+
+        producer.sendBody("direct:tick-randomuser", null);
+
+        assertThat(api.requests("/api/")).as("never ran: due at once").hasSize(1);
+        Document ran = state.find(Filters.eq("_id", "randomuser")).first();
+        assertThat(ran.getString("lastStatus")).isEqualTo("OK");
+
+        producer.sendBody("direct:tick-randomuser", null);
+
+        assertThat(api.requests("/api/")).as("its schedule is 60s: not due again yet").hasSize(1);
+        assertThat(state.find(Filters.eq("_id", "randomuser")).first().getDate("lastRunAt"))
+                .isEqualTo(ran.getDate("lastRunAt"));
     }
 }

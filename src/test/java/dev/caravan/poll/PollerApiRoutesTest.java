@@ -1,9 +1,7 @@
 package dev.caravan.poll;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -24,9 +22,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The pollers' API and scheduler routes, advised by id (the Pollers bean replaced by mocks): the list as JSON, a run
- * as an operation answering what it produced, an unknown poller as a 404 problem, the leader's tick starting the
- * due pollers.
+ * The pollers' API routes, advised by id (the Pollers bean replaced by mocks): the list as JSON, a run as an
+ * operation answering what it produced, an unknown poller as a 404 problem. (A poller's clock: HttpPollerRouteTest.)
  */
 @CamelMainTest(
         configurationClasses = CaravanConfiguration.class,
@@ -37,8 +34,7 @@ import org.junit.jupiter.api.Test;
         },
         advices = {
             @AdviceRouteMapping(route = "pollers-state", advice = PollerApiRoutesTest.ListAdvice.class),
-            @AdviceRouteMapping(route = "run-poller-work", advice = PollerApiRoutesTest.RunAdvice.class),
-            @AdviceRouteMapping(route = "poller-scheduler", advice = PollerApiRoutesTest.TickAdvice.class)
+            @AdviceRouteMapping(route = "run-poller-work", advice = PollerApiRoutesTest.RunAdvice.class)
         })
 class PollerApiRoutesTest {
 
@@ -58,20 +54,10 @@ class PollerApiRoutesTest {
         }
     }
 
-    public static final class TickAdvice extends AdviceWithRouteBuilder {
-        @Override
-        public void configure() {
-            replaceFromWith("direct:tick");
-            weaveById("start-due-pollers").replace().to("mock:due");
-        }
-    }
-
     @EndpointInject("mock:list")
     MockEndpoint list;
     @EndpointInject("mock:run")
     MockEndpoint run;
-    @EndpointInject("mock:due")
-    MockEndpoint due;
     @Produce
     ProducerTemplate http;
 
@@ -103,13 +89,6 @@ class PollerApiRoutesTest {
 
         assertThat(none.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE)).isEqualTo(404);
         assertThat(json(none).get("detail").asText()).isEqualTo("no poller named 'nope'");
-    }
-
-    @Test
-    void theLeadersTickStartsTheDuePollers() {
-        http.sendBody("direct:tick", null);
-
-        await().atMost(Duration.ofSeconds(5)).until(() -> due.getReceivedCounter() == 1);
     }
 
     private static JsonNode json(Exchange e) throws Exception {
