@@ -4,6 +4,8 @@
 # compare builds in one sitting (e.g. before and after metrics moved into MongoDB and DuckDB). A recompute answers
 # when it is done (caravan.ops.wait-ms raised), not 202. The app runs in an empty directory, so each jar uses its own
 # packaged routes and settings, not the repository's.
+# Then the live set: heap after a full collection before a second recompute, and at most during it (a full collection
+# every 5 s).
 # Usage: bash bench/metrics-scale.sh [posts, default 30000] [jar, default target/caravan.jar]. Never run in CI.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -46,3 +48,18 @@ printf '[metrics] recompute of every metric: %d ms, heap used at most %s MB whil
 for name in $(python3 -c 'import json; d=json.load(open("'"$work/report.json"'")); print(" ".join(m["name"] for m in d["metrics"] if not m["agree"]))'); do
   curl -fsS "http://127.0.0.1:$http/api/v1/metrics/$name" > "${TMPDIR:-/tmp}/metrics-scale-$name.json"
 done
+# the live set: a second recompute with a full collection every 5 s (which slows it, so it is not timed); after each,
+# what the heap still holds is live, so the largest of those is about the most the recompute needed at once
+live() { jstat -gc "$app" | awk 'NR == 2 { printf "%.0f", ($3 + $4 + $6 + $8) / 1024 }'; }
+jcmd "$app" GC.run > /dev/null
+before="$(live)"
+curl -fsS -X POST "http://127.0.0.1:$http/api/v1/metrics/recompute" > /dev/null &
+second=$!
+most=0
+while kill -0 "$second" 2>/dev/null; do
+  jcmd "$app" GC.run > /dev/null 2>&1 || true
+  now="$(live)"; [ "$now" -gt "$most" ] && most="$now"
+  sleep 5
+done
+wait "$second"
+printf '[metrics] live set (after a full collection): %s MB before a recompute, at most %s MB during one\n' "$before" "$most"
