@@ -207,16 +207,18 @@ public final class CaravanConfiguration implements CamelConfiguration {
         });
 
         // the MongoDB sink: parsing, the flows' writes, bulk writer, dead letters, batch commits
+        // Caravan's counters (caravan_*_total), one instance for every bean that counts
+        dev.caravan.support.Meters meters = new dev.caravan.support.Meters(context);
         dev.caravan.sink.mongo.SinkSteps.bind(registry, new RecordParser(formats), new MongoWrites(flows));
         registry.bind("unwrapRecord", new UnwrapRecord());
         registry.bind("sinkBatchStrategy", new SinkBatchStrategy());
         registry.bind("sinkFailure", new SinkFailure());
         dev.caravan.sink.mongo.CollectionWrites collectionWrites = new dev.caravan.sink.mongo.CollectionWrites();
         registry.bind("mongoBulkWriter", new MongoBulkWriter(mongo, c.mongoDatabase(), collectionWrites)
-                .countingIn(new dev.caravan.support.Meters(context)));
+                .countingIn(meters));
         DeadLetters deadLetters = new DeadLetters(kafka, settings.get(MongoSinkSettings.DLQ_SUFFIX),
                 settings.get(IngestSettings.TIMEOUT))
-                .countingIn(new dev.caravan.support.Meters(context));
+                .countingIn(meters);
         registry.bind("deadLetters", deadLetters);
         registry.bind("commitBatch", new CommitBatch());
         registry.bind("redrive", new Redrive(kafka, settings.get(MongoSinkSettings.DLQ_SUFFIX),
@@ -231,7 +233,6 @@ public final class CaravanConfiguration implements CamelConfiguration {
         // the sinks subscribe to their flows' topics, again whenever the flows change
         ownership.subscribe(lakeGroup, flows::lakeTopics);
         ownership.subscribe(mongoGroup, flows::mongoTopics);
-        dev.caravan.support.Meters meters = new dev.caravan.support.Meters(context);
         LakeWriter lakeWriter = new LakeWriter(lakeStore, lakeKeys,
                 new LakeWriter.Limits(settings.get(LakeSettings.FLUSH_RECORDS),
                         settings.get(LakeSettings.FLUSH_BYTES),

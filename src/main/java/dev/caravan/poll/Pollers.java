@@ -38,8 +38,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The pollers declared in routes/ (routes made from the http-poller template) and everything Java does for them:
  * whether one is due (asked by its route's clock, on the elected leader), running one (scheduled or on request),
- * fetching its pages
- * within quotas, skipping records whose content did not change, remembering state in MongoDB, and reporting.
+ * fetching its pages within quotas, skipping records whose content did not change, remembering state in MongoDB, and
+ * reporting.
  */
 public final class Pollers {
 
