@@ -5,18 +5,35 @@
 # when it is done (caravan.ops.wait-ms raised), not 202. The app runs in an empty directory, so each jar uses its own
 # packaged routes and settings, not the repository's.
 # Then the live set: heap after a full collection before a second recompute, and at most during it (a full collection
-# every 5 s).
-# Usage: bash bench/metrics-scale.sh [posts, default 30000] [jar, default target/caravan.jar]. Never run in CI.
+# every 5 s), with the ten largest classes at that most (which says whose memory it is).
+# mongo=external runs MongoDB outside Caravan's JVM (mongo-java-server, in-memory backend, a JVM of its own, as in
+# peers-mongo-sink.sh), so Caravan's heap holds only Caravan; the default is the embedded server, inside the heap.
+# Usage: bash bench/metrics-scale.sh [posts, default 30000] [jar, default target/caravan.jar]
+#        [mongo: embedded (default) or external]. Never run in CI.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 posts="${1:-30000}"
 jar="${2:-target/caravan.jar}"
+mongo="${3:-embedded}"
 work="$(mktemp -d "${TMPDIR:-/tmp}/caravan-metrics.XXXXXX")"
 cp "$jar" "$work/app.jar"
-trap 'kill "$app" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"' EXIT
+server=""
+trap 'kill "$app" $server 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"' EXIT
 port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 http="$(port)"
-CARAVAN_DATA_DIR="$work/data" CARAVAN_HTTP_PORT="$http" CARAVAN_EMBEDDED_KAFKA_PORT="$(port)" \
+external=()
+if [ "$mongo" = external ]; then
+  lib="$PWD/bench/peers/connect/target"
+  ls "$lib"/server/mongo-java-server-memory-backend-*.jar >/dev/null 2>&1 \
+    || mvn -B -q -f bench/peers/connect/pom.xml dependency:copy-dependencies@worker
+  mongo_port="$(port)"
+  java -cp "$work/app.jar:$(ls "$lib"/server/mongo-java-server-memory-backend-*.jar)" \
+    bench/peers/connect/MemoryMongoServer.java "$mongo_port" > "$work/mongo.log" 2>&1 &
+  server=$!
+  for _ in $(seq 1 60); do grep -q '^listening' "$work/mongo.log" && break; sleep 0.5; done
+  external=(MONGODB_URI="mongodb://127.0.0.1:$mongo_port")
+fi
+env "${external[@]}" CARAVAN_DATA_DIR="$work/data" CARAVAN_HTTP_PORT="$http" CARAVAN_EMBEDDED_KAFKA_PORT="$(port)" \
   CARAVAN_EMBEDDED_MONGO_PORT="$(port)" CARAVAN_EMBEDDED_S3_PORT="$(port)" CARAVAN_POLL_ENABLED=false \
   CARAVAN_LAKE_ROTATE_INTERVAL_MS=2000 CARAVAN_OPS_WAIT_MS=600000 \
   bash -c 'cd "$1" && exec java -Xmx2g -jar app.jar' _ "$work" > "$work/app.log" 2>&1 &
@@ -58,8 +75,18 @@ second=$!
 most=0
 while kill -0 "$second" 2>/dev/null; do
   jcmd "$app" GC.run > /dev/null 2>&1 || true
-  now="$(live)"; [ "$now" -gt "$most" ] && most="$now"
+  now="$(live)"
+  if [ "$now" -gt "$most" ]; then
+    most="$now"
+    jcmd "$app" GC.class_histogram 2>/dev/null | sed -n 3,13p > "$work/histogram.txt" || true
+  fi
   sleep 5
 done
 wait "$second"
-printf '[metrics] live set (after a full collection): %s MB before a recompute, at most %s MB during one\n' "$before" "$most"
+printf '[metrics] MongoDB %s; live set (after a full collection): %s MB before a recompute, at most %s MB during one\n' \
+  "$mongo" "$before" "$most"
+echo "[metrics] the largest classes then (instances, bytes, class):"
+sed 's/^/[metrics]   /' "$work/histogram.txt"
+if [ -n "$server" ]; then
+  echo "[metrics] the external MongoDB server's resident set: $(ps -o rss= -p "$server" | awk '{ printf "%.0f", $1 / 1024 }') MB"
+fi

@@ -22,6 +22,7 @@ import dev.caravan.testing.LakeFiles;
 import dev.caravan.testing.RecordProducer;
 import dev.caravan.testing.RunningCaravan;
 import dev.caravan.testing.SharedServers;
+import dev.caravan.testing.TopicReader;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
@@ -98,7 +99,14 @@ class RebalanceIT {
                     String at = l.get("partition").asInt() + "@" + l.get("offset").asLong();
                     assertThat(offsets.add(at)).as(at + " in two lake files").isTrue();
                 }
-                assertThat(lines).as("every record in the lake").hasSize((int) produced.get());
+                Set<String> inKafka = new HashSet<>();
+                TopicReader.readAllBytes(servers.kafka(), TOPIC).forEach(r -> inKafka.add(r.partition() + "@" + r.offset()));
+                Set<String> missing = new java.util.TreeSet<>(inKafka);
+                missing.removeAll(offsets);
+                assertThat(missing).as("offsets in Kafka but in no lake file; reconcile: "
+                        + survivor.get("/api/v1/lake/reconcile?topic=" + TOPIC).body()).isEmpty();
+                assertThat(inKafka).as("every record produced is in Kafka").hasSize((int) produced.get());
+                assertThat(offsets).as("every record in the lake").hasSize((int) produced.get());
             } finally {
                 producing.set(false);
                 for (RunningCaravan r : replicas) {

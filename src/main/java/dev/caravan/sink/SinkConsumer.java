@@ -28,7 +28,9 @@ import org.apache.kafka.common.TopicPartition;
  * continues where it was, at the offset after the last record handed out, with the sinks' state kept.</li>
  * <li>Past max.poll.interval.ms without a poll, Kafka's heartbeat thread has left the group: nothing is owned any more.</li>
  * <li>During an outage a sink waits in {@link #keepAlive}, polling with every partition paused, so it keeps its group
- * membership however long the outage lasts, and sees the rebalances that happen meanwhile.</li>
+ * membership however long the outage lasts, and sees the rebalances that happen meanwhile. A partition such a
+ * rebalance assigns afresh (it was another member's in between) is not writable until the next regular poll: the
+ * batch the sink still holds has its records from before, which the other member may have written past.</li>
  * </ul>
  */
 public final class SinkConsumer<K, V> extends KafkaConsumer<K, V> {
@@ -47,6 +49,8 @@ public final class SinkConsumer<K, V> extends KafkaConsumer<K, V> {
     /** The offset after the last record poll handed out, per partition. */
     private final Map<TopicPartition, Long> handedOut = new HashMap<>();
     private final Set<TopicPartition> pausedForOutage = new HashSet<>();
+    /** Assigned afresh since the records being written were handed out; cleared by the next regular poll. */
+    private final Set<TopicPartition> reassigned = ConcurrentHashMap.newKeySet();
     private volatile long lastPollNanos = System.nanoTime();
     /** The listener of the current subscription, to re-subscribe with when the group's topics change. */
     private Watch watch;
@@ -79,9 +83,12 @@ public final class SinkConsumer<K, V> extends KafkaConsumer<K, V> {
         return group;
     }
 
-    /** Owned now: assigned, not being revoked, and polled recently enough to still be in the group. */
+    /**
+     * Owned now, for the records handed out last: assigned, not being revoked, not assigned afresh since that poll,
+     * and polled recently enough to still be in the group.
+     */
     public boolean owns(TopicPartition tp) {
-        return owned.contains(tp) && System.nanoTime() - lastPollNanos < maxPollIntervalNanos;
+        return owned.contains(tp) && !reassigned.contains(tp) && System.nanoTime() - lastPollNanos < maxPollIntervalNanos;
     }
 
     /** Nanoseconds since the last poll (the consumer leaves its group when this passes max.poll.interval.ms). */
@@ -125,6 +132,8 @@ public final class SinkConsumer<K, V> extends KafkaConsumer<K, V> {
         followTopics();
         lastPollNanos = System.nanoTime();
         ConsumerRecords<K, V> records = super.poll(timeout);
+        // whatever this poll hands out was fetched under the current assignment
+        reassigned.clear();
         for (TopicPartition tp : records.partitions()) {
             List<ConsumerRecord<K, V>> got = records.records(tp);
             handedOut.put(tp, got.get(got.size() - 1).offset() + 1);
@@ -214,6 +223,7 @@ public final class SinkConsumer<K, V> extends KafkaConsumer<K, V> {
 
     private void lost(Collection<TopicPartition> partitions) {
         owned.removeAll(partitions);
+        reassigned.removeAll(partitions);
         revoking.removeAll(partitions);
         partitions.forEach(handedOut::remove);
         if (!partitions.isEmpty()) {
@@ -250,6 +260,7 @@ public final class SinkConsumer<K, V> extends KafkaConsumer<K, V> {
                     seek(tp, next);
                 } else {
                     handedOut.remove(tp);
+                    reassigned.add(tp);
                 }
             }
             Set<TopicPartition> back = new HashSet<>(partitions);

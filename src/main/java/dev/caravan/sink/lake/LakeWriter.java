@@ -153,8 +153,9 @@ public final class LakeWriter implements Ownership.Listener {
             long offset = offsetHeader;
             String tp = topic + "-" + partition;
             final String topicName = topic;
-            if (!owned.computeIfAbsent(tp, k -> fence.owns(topicName, partition))) {
-                continue; // revoked since it was polled: the new owner reads it again
+            if (!owned.computeIfAbsent(tp, k -> dev.caravan.sink.SinkConsumer.mayWrite(topicName, partition)
+                    && fence.owns(topicName, partition))) {
+                continue; // not this consumer's since it was polled: its owner reads it (again)
             }
             synchronized (lock(tp)) {
                 if (offset < nextOffset.getOrDefault(tp, Long.MIN_VALUE)) {
