@@ -72,7 +72,8 @@ final class HttpFetcher {
         String sent = queryString(query, spec, apiKey);
         String uri = spec.baseUrl() + path;
         String lastProblem = null;
-        for (int attempt = 1; attempt <= retries.maxAttempts(); attempt++) {
+        Retries policy = retriesOf(spec);
+        for (int attempt = 1; attempt <= policy.maxAttempts(); attempt++) {
             if (!budget.spend(LocalDate.now(clock.withZone(ZoneOffset.UTC)))) {
                 throw new PollFailure("QUOTA", "daily request budget of " + spec.dailyBudget() + " spent before "
                         + shown + "; the poller resumes tomorrow (UTC)");
@@ -102,7 +103,7 @@ final class HttpFetcher {
                 }
                 lastProblem = cause.getClass().getSimpleName() + " (" + cause.getMessage() + ") from " + shown;
                 metrics.request(spec.name(), "error");
-                pause = backoff(attempt);
+                pause = backoff(policy, attempt);
             } else {
                 int status = answer.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
                 metrics.request(spec.name(), String.valueOf(status));
@@ -112,25 +113,26 @@ final class HttpFetcher {
                 close(answer);
                 lastProblem = "HTTP " + status + " from " + shown;
                 if (status == 429) {
-                    Duration after = retryAfter(answer.getMessage().getHeader("Retry-After", String.class), attempt);
-                    if (after.compareTo(retries.maxRetryAfter()) > 0) {
+                    Duration after = retryAfter(answer.getMessage().getHeader("Retry-After", String.class), policy,
+                            attempt);
+                    if (after.compareTo(policy.maxRetryAfter()) > 0) {
                         throw new PollFailure("QUOTA", lastProblem + " asks to wait " + after.toSeconds()
                                 + " s, beyond caravan.poll.max-retry-after-ms; the poller tries again on its schedule");
                     }
                     pause = after;
                 } else if (status >= 500 || status == 408) {
-                    pause = backoff(attempt);
+                    pause = backoff(policy, attempt);
                 } else {
                     throw new PollFailure("FAILED", lastProblem + " (not retried: the request itself is refused)");
                 }
             }
-            if (attempt < retries.maxAttempts()) {
+            if (attempt < policy.maxAttempts()) {
                 LOG.debug("Poller {} attempt {}/{}: {}; retrying in {} ms", spec.name(), attempt,
-                        retries.maxAttempts(), lastProblem, pause.toMillis());
+                        policy.maxAttempts(), lastProblem, pause.toMillis());
                 sleeper.sleep(pause);
             }
         }
-        throw new PollFailure("FAILED", lastProblem + " after " + retries.maxAttempts() + " attempts");
+        throw new PollFailure("FAILED", lastProblem + " after " + policy.maxAttempts() + " attempts");
     }
 
     /**
@@ -164,16 +166,21 @@ final class HttpFetcher {
         }
     }
 
+    /** The poller's declared retries, or the settings' when it declares none. */
+    Retries retriesOf(PollerSpec spec) {
+        return spec.retry() == null ? retries : spec.retry().honouringRetryAfterUpTo(retries.maxRetryAfter());
+    }
+
     /** Exponential: initial, 2x, 4x ... capped. */
-    Duration backoff(int attempt) {
+    static Duration backoff(Retries retries, int attempt) {
         long ms = retries.initialBackoff().toMillis() << Math.min(20, attempt - 1);
         return Duration.ofMillis(Math.min(ms, retries.maxBackoff().toMillis()));
     }
 
     /** Retry-After in seconds or as an HTTP date; without one, the usual backoff. */
-    Duration retryAfter(String header, int attempt) {
+    Duration retryAfter(String header, Retries retries, int attempt) {
         if (header == null || header.isBlank()) {
-            return backoff(attempt);
+            return backoff(retries, attempt);
         }
         String h = header.trim();
         try {
@@ -184,7 +191,7 @@ final class HttpFetcher {
                 Duration d = Duration.between(clock.instant(), at.toInstant());
                 return d.isNegative() ? Duration.ZERO : d;
             } catch (RuntimeException notDate) {
-                return backoff(attempt);
+                return backoff(retries, attempt);
             }
         }
     }

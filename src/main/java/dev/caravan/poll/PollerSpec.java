@@ -7,7 +7,7 @@ import java.util.Map;
 
 /**
  * One poller as its YAML declares it (the parameters of a route made from the http-poller template): where to send
- * requests, when, with which credentials and quotas, how to page, which records to take and which fields decide that
+ * requests, when, with which credentials, quotas and retries, how to page, which records to take and which fields decide that
  * a record changed. The API key itself is not here: only the name of the property holding it.
  */
 public record PollerSpec(
@@ -32,6 +32,7 @@ public record PollerSpec(
         boolean rememberPages,
         RateLimit rate,
         int dailyBudget,
+        Retries retry,
         boolean enabled) {
 
     /** Reads a spec from template parameters; a wrong value names the poller and the parameter. */
@@ -64,6 +65,7 @@ public record PollerSpec(
                     Boolean.parseBoolean(text(p, "rememberPages", "false")),
                     RateLimit.parse(text(p, "rate", "none")),
                     Integer.parseInt(text(p, "dailyBudget", "0")),
+                    Retries.declared(text(p, "retry", "")),
                     Boolean.parseBoolean(text(p, "enabled", "true")));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("poller " + name + ": " + e.getMessage(), e);

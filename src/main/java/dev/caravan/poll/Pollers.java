@@ -372,6 +372,7 @@ public final class Pollers {
             m.put("url", spec.baseUrl() + spec.path());
             m.put("topic", spec.topic());
             m.put("rate", spec.rate().toString());
+            m.put("retry", spec.retry() == null ? options.retries().toString() : spec.retry().toString());
             m.put("dailyBudget", spec.dailyBudget());
             m.put("requestsToday", store.requestsSpent(spec.name(), LocalDate.now(clock.withZone(ZoneOffset.UTC))));
             m.put("running", running.containsKey(spec.name()));

@@ -48,6 +48,9 @@ public final class PollerApiSettings {
     public static final Setting<String> RANDOMUSER_RATE = Setting.text("caravan.randomuser.rate", "30/1m",
             "Request rate limit");
 
+    public static final Setting<String> RANDOMUSER_RETRY = Setting.text("caravan.randomuser.retry", "3 x 2s..20s",
+            "Attempts of one request and their backoff, ATTEMPTS x FIRST..CAP or none");
+
     public static final Setting<List<String>> RANDOMUSER_DROP_FIELDS =
             Setting.list("caravan.randomuser.drop-fields",
                     "login.password,login.salt,login.md5,login.sha1,login.sha256",

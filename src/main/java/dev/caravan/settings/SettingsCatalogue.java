@@ -109,6 +109,7 @@ public final class SettingsCatalogue {
                     PollerApiSettings.RANDOMUSER_PAGES,
                     PollerApiSettings.RANDOMUSER_SCHEDULE,
                     PollerApiSettings.RANDOMUSER_RATE,
+                    PollerApiSettings.RANDOMUSER_RETRY,
                     PollerApiSettings.RANDOMUSER_DROP_FIELDS,
                     PollerApiSettings.RANDOMUSER_ENABLED),
             group("football-data.org poller (routes/poll/poller-football.camel.yaml)",

@@ -34,7 +34,8 @@ import org.junit.jupiter.api.Test;
  * The http-poller template, as the randomuser flow instantiates it, advised by id: Kafka is a mock, the API a local
  * fixture in randomuser.me's shape, MongoDB (the poller's state) the embedded one. A run maps, keys and produces every
  * record with its credentials dropped; a second run of the same answers produces nothing (unchanged records are
- * skipped by their remembered hash). A tick of the poller's clock runs it when its schedule says it is due.
+ * skipped by their remembered hash). A tick of the poller's clock runs it when its schedule says it is due. A failing
+ * API is retried as the poller's own retry parameter says, not as the global settings do.
  */
 @CamelMainTest(
         configurationClasses = CaravanConfiguration.class,
@@ -77,12 +78,15 @@ class HttpPollerRouteTest {
         // read by the properties component before the context starts: the fixture's address and a data dir of its own
         System.setProperty("caravan.randomuser.base-url", api.baseUrl());
         System.setProperty("caravan.data-dir", data.toString());
+        // the flow's retry parameter, short enough for a test
+        System.setProperty("caravan.randomuser.retry", "2 x 10ms..10ms");
     }
 
     @AfterAll
     static void close() throws Exception {
         System.clearProperty("caravan.randomuser.base-url");
         System.clearProperty("caravan.data-dir");
+        System.clearProperty("caravan.randomuser.retry");
         api.close();
     }
 
@@ -119,6 +123,25 @@ class HttpPollerRouteTest {
         assertThat(again.produced()).isZero();
         assertThat(again.unchanged()).isEqualTo(3);
         assertThat(kafka.getExchanges()).as("nothing more reached Kafka").hasSize(3);
+    }
+
+    @Test
+    void aFailingApiIsRetriedAsThePollerDeclares() {
+        api.on("/api/", r -> Answer.status(503, java.util.Map.of()));
+        try {
+            Pollers pollers = producer.getCamelContext().getRegistry().lookupByNameAndType("pollers", Pollers.class);
+
+            PollRun.Summary run = pollers.runNow("randomuser");
+
+            assertThat(run.status()).isEqualTo("FAILED");
+            assertThat(run.requests()).as("retry: 2 x 10ms..10ms, where the settings say 5 attempts").isEqualTo(2);
+            assertThat(api.requests("/api/")).hasSize(2);
+            assertThat(run.error()).contains("HTTP 503").contains("after 2 attempts");
+            assertThat(pollers.list()).filteredOn(p -> "randomuser".equals(p.get("name")))
+                    .extracting(p -> p.get("retry")).containsExactly("2 x 10ms..10ms");
+        } finally {
+            api.on("/api/", r -> Answer.json(fixture("randomuser-page1.json")));
+        }
     }
 
     @Test

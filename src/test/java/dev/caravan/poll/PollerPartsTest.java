@@ -88,14 +88,40 @@ class PollerPartsTest {
     @Test
     void backoffDoublesUpToItsCapAndRetryAfterIsHonouredInSecondsOrAsADate() {
         Clock clock = Clock.fixed(Instant.parse("2026-11-21T10:00:00Z"), ZoneOffset.UTC);
-        HttpFetcher f = new HttpFetcher(null, new Retries(5, Duration.ofSeconds(1), Duration.ofSeconds(5),
-                Duration.ofMinutes(5)), clock, d -> { }, "test", null);
-        assertThat(List.of(f.backoff(1), f.backoff(2), f.backoff(3), f.backoff(4)))
+        Retries r = new Retries(5, Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofMinutes(5));
+        HttpFetcher f = new HttpFetcher(null, r, clock, d -> { }, "test", null);
+        assertThat(List.of(HttpFetcher.backoff(r, 1), HttpFetcher.backoff(r, 2), HttpFetcher.backoff(r, 3),
+                HttpFetcher.backoff(r, 4)))
                 .containsExactly(Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(4), Duration.ofSeconds(5));
-        assertThat(f.retryAfter("7", 1)).isEqualTo(Duration.ofSeconds(7));
-        assertThat(f.retryAfter("Sat, 21 Nov 2026 10:00:30 GMT", 1)).isEqualTo(Duration.ofSeconds(30));
-        assertThat(f.retryAfter(null, 2)).isEqualTo(Duration.ofSeconds(2));
-        assertThat(f.retryAfter("soon", 1)).isEqualTo(Duration.ofSeconds(1));
+        assertThat(f.retryAfter("7", r, 1)).isEqualTo(Duration.ofSeconds(7));
+        assertThat(f.retryAfter("Sat, 21 Nov 2026 10:00:30 GMT", r, 1)).isEqualTo(Duration.ofSeconds(30));
+        assertThat(f.retryAfter(null, r, 2)).isEqualTo(Duration.ofSeconds(2));
+        assertThat(f.retryAfter("soon", r, 1)).isEqualTo(Duration.ofSeconds(1));
+    }
+
+    @Test
+    void aPollerDeclaresItsRetriesOrTakesTheSettings() {
+        Retries settings = new Retries(5, Duration.ofSeconds(1), Duration.ofMinutes(1), Duration.ofMinutes(5));
+        HttpFetcher f = new HttpFetcher(null, settings, Clock.systemUTC(), d -> { }, "test", null);
+
+        Retries declared = Retries.declared("4 x 500ms..30s");
+        assertThat(declared).hasToString("4 x 500ms..30s");
+        assertThat(f.retriesOf(spec("4 x 500ms..30s")))
+                .isEqualTo(new Retries(4, Duration.ofMillis(500), Duration.ofSeconds(30), Duration.ofMinutes(5)));
+        assertThat(f.retriesOf(spec("none")).maxAttempts()).isEqualTo(1);
+        assertThat(Retries.declared("none")).hasToString("none");
+        assertThat(f.retriesOf(spec(""))).as("nothing declared: the settings").isSameAs(settings);
+
+        assertThatThrownBy(() -> Retries.declared("4")).hasMessageContaining("ATTEMPTS x FIRST..CAP");
+        assertThatThrownBy(() -> Retries.declared("four x 1s..2s")).hasMessageContaining("whole number");
+        assertThatThrownBy(() -> Retries.declared("3 x 1m..1s")).hasMessageContaining("no longer than the cap");
+        assertThatThrownBy(() -> Retries.declared("3 x 1s..soon")).hasMessageContaining("not a period");
+        assertThatThrownBy(() -> spec("3 x")).hasMessageContaining("poller p: retry '3 x'");
+    }
+
+    private static PollerSpec spec(String retry) {
+        return PollerSpec.from("poller-p", java.util.Map.of("name", "p", "baseUrl", "http://localhost", "schedule", "1m",
+                "topic", "t", "retry", retry));
     }
 
     @Test
