@@ -32,7 +32,32 @@ public final class Ports {
         }
     }
 
+    /** A port free now, and not one this process was given recently (for several servers chosen at once). */
     public static int freePort(String host) {
+        return freePort(() -> anyFreePort(host));
+    }
+
+    /**
+     * The system may hand the same free port out twice in a row (nothing holds it between the calls), and two servers
+     * of one start would then collide; so a port given out recently is asked for again, a few times at most.
+     */
+    static int freePort(java.util.function.IntSupplier system) {
+        synchronized (RECENT) {
+            int port = system.getAsInt();
+            for (int attempt = 0; RECENT.contains(port) && attempt < 20; attempt++) {
+                port = system.getAsInt();
+            }
+            RECENT.add(port);
+            if (RECENT.size() > 256) {
+                RECENT.remove(RECENT.iterator().next());
+            }
+            return port;
+        }
+    }
+
+    private static final java.util.Set<Integer> RECENT = new java.util.LinkedHashSet<>();
+
+    private static int anyFreePort(String host) {
         try (ServerSocket socket = new ServerSocket()) {
             socket.setReuseAddress(true);
             socket.bind(new InetSocketAddress(InetAddress.getByName(host), 0));

@@ -28,6 +28,16 @@ class PortsTest {
     }
 
     @Test
+    void aFreePortGivenOutRecentlyIsNotGivenAgain() {
+        // the system handed the same free port out twice in a row: two servers of one start collided on it
+        java.util.Iterator<Integer> system = java.util.List.of(41_000, 41_000, 41_001, 41_000, 41_002).iterator();
+        java.util.function.IntSupplier os = system::next;
+
+        assertThat(java.util.List.of(Ports.freePort(os), Ports.freePort(os), Ports.freePort(os)))
+                .containsExactly(41_000, 41_001, 41_002);
+    }
+
+    @Test
     void outOfRangeIsRejected() {
         assertThatThrownBy(() -> Ports.claim("127.0.0.1", 70000, "caravan.http.port"))
                 .hasMessageContaining("caravan.http.port must be between 0 and 65535");
