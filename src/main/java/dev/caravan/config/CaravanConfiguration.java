@@ -211,6 +211,7 @@ public final class CaravanConfiguration implements CamelConfiguration {
         dev.caravan.support.Meters meters = new dev.caravan.support.Meters(context);
         dev.caravan.sink.mongo.SinkSteps.bind(registry, new RecordParser(formats), new MongoWrites(flows));
         registry.bind("unwrapRecord", new UnwrapRecord());
+        registry.bind("currentHandOuts", new dev.caravan.sink.CurrentHandOuts());
         registry.bind("sinkBatchStrategy", new SinkBatchStrategy());
         registry.bind("sinkFailure", new SinkFailure());
         dev.caravan.sink.mongo.CollectionWrites collectionWrites = new dev.caravan.sink.mongo.CollectionWrites();

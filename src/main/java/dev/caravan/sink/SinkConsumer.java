@@ -2,7 +2,6 @@ package dev.caravan.sink;
 
 import java.time.Duration;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -13,7 +12,6 @@ import java.util.regex.Pattern;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -24,13 +22,17 @@ import org.apache.kafka.common.TopicPartition;
  * <ul>
  * <li>A partition revoked in a rebalance stops being owned at once, and the group's {@link Ownership} listeners hear
  * it on the polling thread, before the rebalance can complete, so no write of this process races the new owner. A
- * partition the same rebalance hands back (the eager protocol revokes everything first) was never anyone else's: it
- * continues where it was, at the offset after the last record handed out, with the sinks' state kept.</li>
+ * partition the same rebalance hands back (the eager protocol revokes everything first) was never anyone else's: the
+ * sinks keep their state for it.</li>
+ * <li>Every assignment, handed back or new, starts a new hand-out from the committed offset, and {@link #handOutStart}
+ * says at which offset. Camel's batching keeps the records of several polls before a batch is processed, so a batch
+ * may hold records handed out before a rebalance: some were refused while the partition was being revoked, others
+ * may be processed after it came back. Neither is lost: they are handed out again, and a sink with state of its own
+ * (the lake's open file set) takes a partition's records again only from the first record of the new hand-out on,
+ * in processing order.</li>
  * <li>Past max.poll.interval.ms without a poll, Kafka's heartbeat thread has left the group: nothing is owned any more.</li>
  * <li>During an outage a sink waits in {@link #keepAlive}, polling with every partition paused, so it keeps its group
- * membership however long the outage lasts, and sees the rebalances that happen meanwhile. A partition such a
- * rebalance assigns afresh (it was another member's in between) is not writable until the next regular poll: the
- * batch the sink still holds has its records from before, which the other member may have written past.</li>
+ * membership however long the outage lasts, and sees the rebalances that happen meanwhile.</li>
  * </ul>
  */
 public final class SinkConsumer<K, V> extends KafkaConsumer<K, V> {
@@ -46,11 +48,11 @@ public final class SinkConsumer<K, V> extends KafkaConsumer<K, V> {
     private final Set<TopicPartition> owned = ConcurrentHashMap.newKeySet();
     /** Revoked by the rebalance under way; whether they come back is known when it assigns. */
     private final Set<TopicPartition> revoking = new HashSet<>();
-    /** The offset after the last record poll handed out, per partition. */
-    private final Map<TopicPartition, Long> handedOut = new HashMap<>();
+    /** The offset of the first record handed out since the partition's latest assignment (absent until then). */
+    private final Map<TopicPartition, Long> handOutStart = new ConcurrentHashMap<>();
+    /** Partitions whose sink has processed the first record of the current hand-out (records come in hand-out order). */
+    private final Set<TopicPartition> handOutReached = ConcurrentHashMap.newKeySet();
     private final Set<TopicPartition> pausedForOutage = new HashSet<>();
-    /** Assigned afresh since the records being written were handed out; cleared by the next regular poll. */
-    private final Set<TopicPartition> reassigned = ConcurrentHashMap.newKeySet();
     private volatile long lastPollNanos = System.nanoTime();
     /** The listener of the current subscription, to re-subscribe with when the group's topics change. */
     private Watch watch;
@@ -83,12 +85,35 @@ public final class SinkConsumer<K, V> extends KafkaConsumer<K, V> {
         return group;
     }
 
-    /**
-     * Owned now, for the records handed out last: assigned, not being revoked, not assigned afresh since that poll,
-     * and polled recently enough to still be in the group.
-     */
+    /** Owned now: assigned, not being revoked, and polled recently enough to still be in the group. */
     public boolean owns(TopicPartition tp) {
-        return owned.contains(tp) && !reassigned.contains(tp) && System.nanoTime() - lastPollNanos < maxPollIntervalNanos;
+        return owned.contains(tp) && System.nanoTime() - lastPollNanos < maxPollIntervalNanos;
+    }
+
+    /**
+     * The offset of the first record this consumer handed out for the partition since its latest assignment, or null
+     * (not owned, or nothing handed out yet). In processing order, a record of the partition before that one was
+     * handed out under an earlier assignment, and is handed out again.
+     */
+    public Long handOutStart(TopicPartition tp) {
+        return owns(tp) ? handOutStart.get(tp) : null;
+    }
+
+    /**
+     * For the sink processing this consumer's records, in the order they were handed out: whether this record is of
+     * the partition's current hand-out, i.e. the first one of it ({@link #handOutStart}) or a later one. A record
+     * before that first one was handed out under an earlier assignment, and is handed out again.
+     */
+    public boolean inCurrentHandOut(TopicPartition tp, long offset) {
+        if (handOutReached.contains(tp) && owns(tp)) {
+            return true;
+        }
+        Long start = handOutStart(tp);
+        if (start != null && start == offset) {
+            handOutReached.add(tp);
+            return true;
+        }
+        return false;
     }
 
     /** Nanoseconds since the last poll (the consumer leaves its group when this passes max.poll.interval.ms). */
@@ -132,11 +157,8 @@ public final class SinkConsumer<K, V> extends KafkaConsumer<K, V> {
         followTopics();
         lastPollNanos = System.nanoTime();
         ConsumerRecords<K, V> records = super.poll(timeout);
-        // whatever this poll hands out was fetched under the current assignment
-        reassigned.clear();
         for (TopicPartition tp : records.partitions()) {
-            List<ConsumerRecord<K, V>> got = records.records(tp);
-            handedOut.put(tp, got.get(got.size() - 1).offset() + 1);
+            handOutStart.putIfAbsent(tp, records.records(tp).get(0).offset());
         }
         ownership.afterPoll(group, this);
         return records;
@@ -215,7 +237,8 @@ public final class SinkConsumer<K, V> extends KafkaConsumer<K, V> {
         Set<TopicPartition> gone = new HashSet<>(revoking);
         gone.removeAll(assigned);
         revoking.clear();
-        gone.forEach(handedOut::remove);
+        gone.forEach(handOutStart::remove);
+        gone.forEach(handOutReached::remove);
         if (!gone.isEmpty()) {
             ownership.revoked(group, gone);
         }
@@ -223,9 +246,9 @@ public final class SinkConsumer<K, V> extends KafkaConsumer<K, V> {
 
     private void lost(Collection<TopicPartition> partitions) {
         owned.removeAll(partitions);
-        reassigned.removeAll(partitions);
         revoking.removeAll(partitions);
-        partitions.forEach(handedOut::remove);
+        partitions.forEach(handOutStart::remove);
+        partitions.forEach(handOutReached::remove);
         if (!partitions.isEmpty()) {
             ownership.revoked(group, partitions);
         }
@@ -253,18 +276,27 @@ public final class SinkConsumer<K, V> extends KafkaConsumer<K, V> {
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
             camel.onPartitionsAssigned(partitions);
-            for (TopicPartition tp : partitions) {
-                Long next = handedOut.get(tp);
-                if (revoking.contains(tp) && next != null) {
-                    // handed back by the same rebalance: nobody else read it, continue after what we already have
-                    seek(tp, next);
-                } else {
-                    handedOut.remove(tp);
-                    reassigned.add(tp);
-                }
-            }
+            partitions.forEach(handOutStart::remove);
+            partitions.forEach(handOutReached::remove);
             Set<TopicPartition> back = new HashSet<>(partitions);
             back.retainAll(revoking);
+            if (!back.isEmpty()) {
+                // handed back: records handed out before may have been refused while it was being revoked, so it is
+                // read again from its committed offset (a sink skips by offset what it already has)
+                Map<TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata> committed = committed(back);
+                Set<TopicPartition> never = new HashSet<>();
+                for (TopicPartition tp : back) {
+                    var c = committed.get(tp);
+                    if (c == null) {
+                        never.add(tp);
+                    } else {
+                        seek(tp, c.offset());
+                    }
+                }
+                if (!never.isEmpty()) {
+                    seekToBeginning(never); // nothing committed yet: as auto.offset.reset=earliest would
+                }
+            }
             settleRevocations(partitions);
             owned.addAll(partitions);
             if (!back.isEmpty()) {

@@ -44,7 +44,6 @@ import org.junit.jupiter.api.io.TempDir;
 class SinkConsumerIT {
 
     private static final String TOPIC = "sink-consumer-it";
-    private static final String GROUP = "sink-consumer-it";
 
     @TempDir
     static Path data;
@@ -77,40 +76,63 @@ class SinkConsumerIT {
     }
 
     /**
-     * A sink waiting out an outage holds a batch and keeps polling with its partitions paused. If meanwhile one
-     * partition goes to another member and later comes back, its records in that batch were handed out under an
-     * ownership that ended: the other member may have written and committed past them, and a fresh assignment starts
-     * at the committed offset. Writing them now would put old versions over new ones, and recording them as written
-     * would make the sink skip the same offsets when they are handed out again (the lake then lost them). So the
-     * partition is not writable until the next regular poll hands its records out again.
+     * Camel's batching keeps the records of several polls before a batch is processed, so a rebalance can come between
+     * handing records out and writing them; while a partition is being revoked its records are refused. The eager
+     * protocol revokes every partition and may hand some back: such a partition is handed out again from its committed
+     * offset (the sink's state for it is kept and skips by offset what it already has), never from after the records
+     * handed out before, which were perhaps refused (the lake lost them so, while its manifests claimed the range).
      */
     @Test
-    void aPartitionThatLeftAndCameBackDuringAnOutageIsNotWritableForTheBatchPolledBefore() throws Exception {
+    void aPartitionHandedBackByARebalanceIsHandedOutAgainFromItsCommittedOffset() throws Exception {
+        String group = "handed-back";
         ExecutorService sinkThread = Executors.newSingleThreadExecutor();
-        SinkConsumer<String, String> sink = onThread(sinkThread, () -> {
-            SinkConsumer<String, String> c = new SinkConsumer<>(consumerProperties(), new Ownership());
-            c.subscribe(List.of(TOPIC), new ConsumerRebalanceListener() {
-                @Override
-                public void onPartitionsRevoked(java.util.Collection<TopicPartition> partitions) {
+        SinkConsumer<String, String> sink = onThread(sinkThread, () -> subscribed(group));
+        try {
+            handOutBothPartitions(sinkThread, sink);
+            AtomicBoolean joined = new AtomicBoolean();
+            Future<List<ConsumerRecord<String, String>>> afterRebalance = sinkThread.submit(() -> {
+                List<ConsumerRecord<String, String>> got = new java.util.ArrayList<>();
+                long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+                while (System.nanoTime() < deadline && (!joined.get() || got.isEmpty())) {
+                    sink.poll(Duration.ofMillis(100)).forEach(got::add);
                 }
+                return got;
+            });
+            try (KafkaConsumer<String, String> other = new KafkaConsumer<>(consumerProperties(group))) {
+                other.subscribe(List.of(TOPIC));
+                long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+                while (other.assignment().isEmpty() && System.nanoTime() < deadline) {
+                    other.poll(Duration.ofMillis(100));
+                }
+                assertThat(other.assignment()).as("the other member's share").hasSize(1);
+                TopicPartition kept = new TopicPartition(TOPIC, 1 - other.assignment().iterator().next().partition());
+                joined.set(true);
 
-                @Override
-                public void onPartitionsAssigned(java.util.Collection<TopicPartition> partitions) {
-                }
-            });
-            return c;
-        });
+                List<ConsumerRecord<String, String>> again = afterRebalance.get(90, TimeUnit.SECONDS);
+
+                assertThat(again).as("the kept partition's records, handed out again").isNotEmpty()
+                        .allMatch(r -> r.partition() == kept.partition());
+                assertThat(again.get(0).offset()).as("from the committed offset (none yet: the beginning)").isZero();
+                assertThat(sink.handOutStart(kept)).isZero();
+            }
+        } finally {
+            close(sinkThread, sink);
+        }
+    }
+
+    /**
+     * A sink waiting out an outage holds a batch and keeps polling with its partitions paused. If meanwhile one
+     * partition goes to another member and comes back, the batch's records of it were handed out under an ownership
+     * that ended: until a regular poll hands the partition out again there is no start of a current hand-out, so a
+     * sink with state (the lake) takes none of them; then the hand-out starts at the committed offset.
+     */
+    @Test
+    void aPartitionThatLeftAndCameBackDuringAnOutageIsHandedOutAgainByTheNextPoll() throws Exception {
+        String group = "left-and-came-back";
+        ExecutorService sinkThread = Executors.newSingleThreadExecutor();
+        SinkConsumer<String, String> sink = onThread(sinkThread, () -> subscribed(group));
         try (Admin admin = admin()) {
-            // the batch: records of both partitions handed out
-            onThread(sinkThread, () -> {
-                Set<Integer> seen = new HashSet<>();
-                long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-                while (seen.size() < 2 && System.nanoTime() < deadline) {
-                    sink.poll(Duration.ofMillis(200)).forEach(r -> seen.add(r.partition()));
-                }
-                assertThat(seen).containsExactlyInAnyOrder(0, 1);
-                return null;
-            });
+            handOutBothPartitions(sinkThread, sink);
             // the outage: the sink keeps alive while another member joins, takes a partition, and leaves
             AtomicBoolean outage = new AtomicBoolean(true);
             Future<?> waiting = sinkThread.submit(() -> {
@@ -119,7 +141,7 @@ class SinkConsumerIT {
                 }
             });
             TopicPartition taken;
-            try (KafkaConsumer<String, String> other = new KafkaConsumer<>(consumerProperties())) {
+            try (KafkaConsumer<String, String> other = new KafkaConsumer<>(consumerProperties(group))) {
                 other.subscribe(List.of(TOPIC));
                 long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
                 while (other.assignment().isEmpty() && System.nanoTime() < deadline) {
@@ -129,14 +151,12 @@ class SinkConsumerIT {
                 taken = other.assignment().iterator().next();
             }
             await("the sink holds both partitions again").atMost(Duration.ofSeconds(60))
-                    .until(() -> members(admin) == 1 && sink.owns(new TopicPartition(TOPIC, 1 - taken.partition()))
-                            && assignedTo(admin) == 2);
+                    .until(() -> members(admin, group) == 1 && sink.owns(taken) && assignedTo(admin, group) == 2);
             outage.set(false);
             waiting.get(30, TimeUnit.SECONDS);
-            TopicPartition kept = new TopicPartition(TOPIC, 1 - taken.partition());
 
-            assertThat(sink.owns(kept)).as("never anyone else's: its records in the batch are still the sink's").isTrue();
-            assertThat(sink.owns(taken)).as("another member's meanwhile: its records in the batch are not").isFalse();
+            assertThat(sink.owns(taken)).isTrue();
+            assertThat(sink.handOutStart(taken)).as("nothing handed out since it came back").isNull();
 
             // the next regular poll hands the partition out again, from the committed offset (none: the beginning)
             List<ConsumerRecord<String, String>> again = onThread(sinkThread, () -> {
@@ -149,37 +169,70 @@ class SinkConsumerIT {
             });
             assertThat(again).isNotEmpty();
             assertThat(again.get(0).offset()).isZero();
-            assertThat(sink.owns(taken)).as("writable again for the records handed out now").isTrue();
+            assertThat(sink.handOutStart(taken)).isZero();
         } finally {
-            onThread(sinkThread, () -> {
-                sink.close();
-                return null;
-            });
-            sinkThread.shutdownNow();
+            close(sinkThread, sink);
         }
+    }
+
+    private static SinkConsumer<String, String> subscribed(String group) {
+        SinkConsumer<String, String> c = new SinkConsumer<>(consumerProperties(group), new Ownership());
+        c.subscribe(List.of(TOPIC), new ConsumerRebalanceListener() {
+            @Override
+            public void onPartitionsRevoked(java.util.Collection<TopicPartition> partitions) {
+            }
+
+            @Override
+            public void onPartitionsAssigned(java.util.Collection<TopicPartition> partitions) {
+            }
+        });
+        return c;
+    }
+
+    /** Polls until records of both partitions were handed out (nothing is committed). */
+    private static void handOutBothPartitions(ExecutorService sinkThread, SinkConsumer<String, String> sink)
+            throws Exception {
+        onThread(sinkThread, () -> {
+            Set<Integer> seen = new HashSet<>();
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (seen.size() < 2 && System.nanoTime() < deadline) {
+                sink.poll(Duration.ofMillis(200)).forEach(r -> seen.add(r.partition()));
+            }
+            assertThat(seen).containsExactlyInAnyOrder(0, 1);
+            assertThat(sink.handOutStart(new TopicPartition(TOPIC, 0))).isZero();
+            return null;
+        });
+    }
+
+    private static void close(ExecutorService sinkThread, SinkConsumer<String, String> sink) throws Exception {
+        onThread(sinkThread, () -> {
+            sink.close();
+            return null;
+        });
+        sinkThread.shutdownNow();
     }
 
     private static <T> T onThread(ExecutorService thread, java.util.concurrent.Callable<T> work) throws Exception {
         return thread.submit(work).get(90, TimeUnit.SECONDS);
     }
 
-    private static int members(Admin admin) throws Exception {
-        return describe(admin).members().size();
+    private static int members(Admin admin, String group) throws Exception {
+        return describe(admin, group).members().size();
     }
 
     /** Partitions assigned across the group's members. */
-    private static int assignedTo(Admin admin) throws Exception {
-        return describe(admin).members().stream().mapToInt(m -> m.assignment().topicPartitions().size()).sum();
+    private static int assignedTo(Admin admin, String group) throws Exception {
+        return describe(admin, group).members().stream().mapToInt(m -> m.assignment().topicPartitions().size()).sum();
     }
 
-    private static ConsumerGroupDescription describe(Admin admin) throws Exception {
-        return admin.describeConsumerGroups(List.of(GROUP)).all().get(10, TimeUnit.SECONDS).get(GROUP);
+    private static ConsumerGroupDescription describe(Admin admin, String group) throws Exception {
+        return admin.describeConsumerGroups(List.of(group)).all().get(10, TimeUnit.SECONDS).get(group);
     }
 
-    private static Properties consumerProperties() {
+    private static Properties consumerProperties(String group) {
         Properties p = new Properties();
         p.putAll(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG, GROUP,
+                ConsumerConfig.GROUP_ID_CONFIG, group,
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
                 ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,

@@ -244,7 +244,7 @@ public final class LakeCompactor {
             case ParquetFiles.FORMAT -> mergeParquet(present.values());
             default -> mergeNdjson(present.values());
         };
-        store.put(target, merged.bytes(), LakeWriter.contentType(format));
+        store.put(target, merged.bytes(), LakeLanding.contentType(format));
         stepHook.accept("target");
         Map<String, Object> entry = new LinkedHashMap<>();
         entry.put("key", target);

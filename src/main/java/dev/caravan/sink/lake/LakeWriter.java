@@ -2,17 +2,12 @@ package dev.caravan.sink.lake;
 
 import java.io.IOException;
 import java.time.Clock;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import dev.caravan.support.OneLine;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.caravan.schema.SchemaRegistryException;
 import dev.caravan.schema.StreamFormats;
 import dev.caravan.sink.Ownership;
 import org.apache.camel.Exchange;
@@ -32,12 +27,14 @@ import org.slf4j.LoggerFactory;
  * (time decides the cut). That is why, before the first flush after a start, the intent of the partition's last unit
  * is checked: if its range ends after the offset consumption resumed from, it was never committed, and its files and
  * manifest are deleted before the range is written again. So every offset is in exactly one committed file set.
+ *
+ * <p>This class keeps the units per partition, rotates them, commits, and follows the group's ownership;
+ * {@link LakeAppender} turns a record into the unit's lines and rows, {@link LakeLanding} writes a unit (recovery,
+ * intent, files, manifest).
  */
 public final class LakeWriter implements Ownership.Listener {
 
     private static final Logger LOG = LoggerFactory.getLogger(LakeWriter.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
-    static final String RAW_SCHEMA = "caravan-raw-envelope/1 {topic,partition,offset,timestamp,key,value}";
 
     public record Limits(int flushRecords, long flushBytes, long rotateIntervalMs) {
     }
@@ -57,43 +54,28 @@ public final class LakeWriter implements Ownership.Listener {
         Refusals NONE = (topic, reason) -> { };
     }
 
-    private final LakeStore store;
-    private final LakeKeys keys;
     private final Limits limits;
-    private final dev.caravan.flow.Flows flows;
-    private final LakeCleaning cleaning;
-    private final EventTime eventTime;
-    private final org.apache.avro.file.CodecFactory avroCodec;
     private final Clock clock;
-    private volatile StreamFormats formats;
-    private volatile org.apache.parquet.hadoop.metadata.CompressionCodecName parquetCodec =
-            ParquetFiles.codec("zstd");
+    private final LakeAppender appender;
+    private final LakeLanding landing;
     private final Map<String, LakeUnit> open = new ConcurrentHashMap<>();
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
     private final Map<String, Long> nextOffset = new ConcurrentHashMap<>();
-    private final Map<String, Long> unitEnd = new ConcurrentHashMap<>();
-    private final Set<String> recovered = ConcurrentHashMap.newKeySet();
     private final Set<String> sealed = ConcurrentHashMap.newKeySet();
     /** Partitions a rebalance under way has revoked, which it may still hand back: kept, but not written. */
     private final Set<String> suspended = ConcurrentHashMap.newKeySet();
     /** The commit of a partition's last written set, when the rotation timer wrote it (only the consumer commits). */
     private final Map<String, KafkaManualCommit> pendingCommits = new ConcurrentHashMap<>();
     private volatile Fence fence = Fence.ALONE;
-    private volatile Refusals refusals = Refusals.NONE;
     private volatile String lastOutage;
-    private final RecentFiles recent = new RecentFiles();
 
     /** Per topic, what its flow declares: zones, format, event time and cleaning (no flow: the raw zone only). */
     public LakeWriter(LakeStore store, LakeKeys keys, Limits limits, dev.caravan.flow.Flows flows, String avroCodec,
             Clock clock) {
-        this.flows = flows;
-        this.avroCodec = AvroFiles.codec(avroCodec);
-        this.store = store;
-        this.keys = keys;
         this.limits = limits;
-        this.cleaning = new LakeCleaning(flows);
-        this.eventTime = new EventTime(flows);
         this.clock = clock;
+        this.appender = new LakeAppender(keys, flows, avroCodec, clock);
+        this.landing = new LakeLanding(store, keys, clock);
     }
 
     /** Writes and commits only for partitions the fence says this process owns. */
@@ -104,19 +86,19 @@ public final class LakeWriter implements Ownership.Listener {
 
     /** Counts the records the clean zone refuses. */
     public LakeWriter reportingTo(Refusals refusals) {
-        this.refusals = refusals;
+        appender.refusals = refusals;
         return this;
     }
 
     /** The compression of Parquet files: zstd, snappy or none. */
     public LakeWriter parquetCodec(String codec) {
-        this.parquetCodec = ParquetFiles.codec(codec);
+        appender.parquetCodec = ParquetFiles.codec(codec);
         return this;
     }
 
     /** Decodes Avro (Confluent wire format) records with these streams' schemas; without it they are opaque bytes. */
     public LakeWriter decodingWith(StreamFormats formats) {
-        this.formats = formats;
+        appender.formats = formats;
         return this;
     }
 
@@ -158,6 +140,9 @@ public final class LakeWriter implements Ownership.Listener {
                 continue; // not this consumer's since it was polled: its owner reads it (again)
             }
             synchronized (lock(tp)) {
+                if (dev.caravan.sink.HandOut.isEarlier(e, topic, partition, offset)) {
+                    continue; // it comes again: taking it now could leave a gap before the records read again
+                }
                 if (offset < nextOffset.getOrDefault(tp, Long.MIN_VALUE)) {
                     continue;
                 }
@@ -178,7 +163,7 @@ public final class LakeWriter implements Ownership.Listener {
                 String key = keyHeader == null || keyHeader instanceof String ? (String) keyHeader
                         : m.getHeader(KafkaConstants.KEY, String.class);
                 Object body = m.getBody();
-                append(unit, offset, timestamp, key, body instanceof byte[] b ? b : m.getBody(byte[].class),
+                appender.append(unit, offset, timestamp, key, body instanceof byte[] b ? b : m.getBody(byte[].class),
                         manualCommit);
                 nextOffset.put(tp, offset + 1);
                 if (unit.records >= limits.flushRecords() || unit.bytes >= limits.flushBytes()) {
@@ -295,8 +280,7 @@ public final class LakeWriter implements Ownership.Listener {
     private void forget(String tp) {
         LakeUnit dropped = open.remove(tp);
         nextOffset.remove(tp);
-        unitEnd.remove(tp);
-        recovered.remove(tp);
+        landing.forget(tp);
         sealed.remove(tp);
         suspended.remove(tp);
         pendingCommits.remove(tp);
@@ -340,134 +324,13 @@ public final class LakeWriter implements Ownership.Listener {
 
     /** The files this process wrote last, newest first (the operator console shows them). */
     public List<Map<String, Object>> recentFiles() {
-        return recent.list();
-    }
-
-    private void append(LakeUnit unit, long offset, Long timestamp, String key, byte[] value, KafkaManualCommit commit)
-            throws IOException {
-        long ts = timestamp == null ? clock.millis() : timestamp;
-        // a record is turned into a map only when cleaning or an event-time field needs one; the raw zone only
-        // needs to know that the bytes are one JSON object, which a streaming pass tells at a fraction of the cost
-        boolean cleans = cleaning.cleans(unit.topic);
-        boolean needMap = cleans || eventTime.field(unit.topic) != null;
-        StreamFormats.Decoded wire = null;
-        boolean wireBytes = formats != null && StreamFormats.isWire(value);
-        if (wireBytes) {
-            try {
-                wire = formats.decode(unit.topic, value);
-            } catch (SchemaRegistryException outage) {
-                // before anything is appended: the batch is retried once the registry answers
-                throw outage;
-            } catch (RuntimeException undecodable) {
-                // the raw zone keeps the bytes as they came; the MongoDB sink dead-letters the record with the reason
-                unit.refuse(offset, "not decodable: " + undecodable.getMessage());
-                refusals.refused(unit.topic, "undecodable");
-            }
-        }
-        Map<String, Object> parsed = null;
-        int shape = RawLines.NOT_AN_OBJECT;
-        if (wire != null) {
-            parsed = needMap ? wire.map() : null;
-        } else if (!wireBytes && needMap) {
-            RawLines.Parsed p = RawLines.parseWithShape(value);
-            if (p != null) {
-                parsed = p.map();
-                shape = p.shape();
-            }
-        } else if (!wireBytes) {
-            shape = RawLines.jsonShape(value);
-        }
-        if (unit.firstOffset < 0) {
-            unit.firstOffset = offset;
-        }
-        unit.lastOffset = offset;
-        unit.records++;
-        unit.bytes += value == null ? 0 : value.length;
-        unit.commit = commit;
-        long bucketTime = eventTime.of(unit.topic, parsed, ts);
-        if (rawZone(unit.topic)) {
-            LakeFile raw = file(unit, "raw", offset, bucketTime, wire);
-            if (raw instanceof AvroFiles.RawWire avro) {
-                avro.append(unit.topic, unit.partition, offset, ts, key, value);
-            } else if (raw instanceof AvroFiles.Raw avro) {
-                avro.append(unit.topic, unit.partition, offset, ts, key, value);
-            } else if (wire != null) {
-                ((NdjsonFile) raw).append(offset, RawLines.wireLine(unit, offset, ts, key, wire, value, parsed));
-            } else {
-                RawLines.append((NdjsonFile) raw, unit, offset, ts, key, value, shape);
-            }
-        }
-        if (cleans) {
-            if (parsed == null) {
-                if (wire == null) {
-                    unit.refuse(offset, "not one JSON object");
-                    refusals.refused(unit.topic, "not-json");
-                }
-                unit.skipped++;
-            } else {
-                try {
-                    LakeFile f = file(unit, "clean", offset, bucketTime, null);
-                    // Parquet types dates as timestamps; NDJSON and Avro have them as ISO-8601 text
-                    Map<String, Object> clean = cleaning.clean(unit.topic, unit.partition, offset, key, parsed,
-                            f.format().equals(ParquetFiles.FORMAT));
-                    if (f instanceof CleanRowsFile rows) {
-                        rows.append(offset, clean, value.length);
-                    } else {
-                        ((NdjsonFile) f).append(offset, JSON.writeValueAsBytes(clean));
-                    }
-                } catch (Exception refused) {
-                    // the raw zone has it; the MongoDB sink dead-letters the same record with the reason
-                    unit.skipped++;
-                    unit.refuse(offset, String.valueOf(refused.getMessage()));
-                    refusals.refused(unit.topic, "clean");
-                }
-            }
-        }
-    }
-
-    static String contentType(String format) {
-        return switch (format) {
-            case AvroFiles.FORMAT -> "application/avro";
-            case ParquetFiles.FORMAT -> "application/vnd.apache.parquet";
-            default -> "application/x-ndjson";
-        };
-    }
-
-    /** The raw zone is written for a topic whose flow declares it, and for a topic no flow declares. */
-    private boolean rawZone(String topic) {
-        dev.caravan.flow.Flow flow = flows.ofTopic(topic);
-        return flow == null || flow.lake() == null || flow.lake().raw();
-    }
-
-    private LakeFile file(LakeUnit unit, String zone, long offset, long bucketTime, StreamFormats.Decoded wire) {
-        dev.caravan.flow.Flow flow = flows.ofTopic(unit.topic);
-        String declared = flow == null || flow.lake() == null ? NdjsonFile.FORMAT : flow.lake().format();
-        // Parquet is for the clean zone's typed rows; the raw zone keeps records as they came
-        String format = declared.equals(ParquetFiles.FORMAT) && zone.equals("raw") ? NdjsonFile.FORMAT : declared;
-        // an Avro raw file holds one writer schema: records of another schema id start a file of their own
-        boolean ownSchema = wire != null && format.equals(AvroFiles.FORMAT);
-        String bucket = zone + "|" + LakeKeys.bucket(bucketTime) + (ownSchema ? "|" + wire.schemaId() : "");
-        return unit.files.computeIfAbsent(bucket, b -> {
-            String key = keys.key(zone, unit.topic, unit.partition, offset, bucketTime, format);
-            if (ownSchema) {
-                return new AvroFiles.RawWire(key, offset, avroCodec, wire.schemaId(), wire.writer());
-            }
-            if (format.equals(AvroFiles.FORMAT)) {
-                return zone.equals("raw") ? new AvroFiles.Raw(key, offset, avroCodec)
-                        : AvroFiles.clean(key, unit.topic, offset, avroCodec);
-            }
-            if (format.equals(ParquetFiles.FORMAT)) {
-                return ParquetFiles.clean(key, unit.topic, offset, parquetCodec);
-            }
-            return new NdjsonFile(key, zone, offset, zone.equals("raw") ? RAW_SCHEMA
-                    : unit.topic + " cleaned by " + cleaning.cleaner(unit.topic));
-        });
+        return landing.recentFiles();
     }
 
     /**
-     * Intent, files, manifest; then the offset waits for its commit. Called holding the partition's lock. Before each
-     * write the fence is asked again: a writer that lost the partition (expelled after max.poll.interval.ms) stops,
-     * forgets the partition and returns false.
+     * The unit landed, then its offset waits for its commit. Called holding the partition's lock. Before each write
+     * the fence is asked again: a writer that lost the partition (expelled after max.poll.interval.ms) stops and
+     * returns false; the unit stays sealed until the partition is forgotten.
      */
     private boolean flush(String tp, LakeUnit unit) {
         if (unit.isEmpty()) {
@@ -478,67 +341,15 @@ public final class LakeWriter implements Ownership.Listener {
             return false;
         }
         sealed.add(tp);
-        recover(tp, unit);
-        unit.from = unitEnd.getOrDefault(tp, unit.from);
-        String manifestKey = keys.manifest(unit.topic, unit.partition, unit.from);
-        List<String> fileKeys = unit.files.values().stream().map(LakeFile::key).toList();
-        Map<String, Object> intent = new LinkedHashMap<>();
-        intent.put("from", unit.from);
-        intent.put("to", unit.to());
-        intent.put("files", fileKeys);
-        intent.put("manifest", manifestKey);
-        store.putJson(keys.pending(unit.topic, unit.partition), intent);
-        List<Map<String, Object>> entries = new ArrayList<>();
-        for (LakeFile f : unit.files.values()) {
-            if (!fenced(tp, unit)) {
-                return false;
-            }
-            store.put(f.key(), f.bytes(), contentType(f.format()));
-            Map<String, Object> entry = new LinkedHashMap<>();
-            entry.put("key", f.key());
-            entry.put("zone", f.zone());
-            entry.put("format", f.format());
-            entry.put("topic", unit.topic);
-            entry.put("partition", unit.partition);
-            entry.put("firstOffset", f.firstOffset());
-            entry.put("lastOffset", f.lastOffset());
-            entry.put("records", f.records());
-            entry.put("bytes", f.bytes().length);
-            entry.put("uncompressedBytes", f.rawBytes());
-            entry.put("sha256", f.sha256());
-            entry.put("schema", f.schema());
-            entries.add(entry);
-        }
-        Map<String, Object> manifest = new LinkedHashMap<>();
-        manifest.put("topic", unit.topic);
-        manifest.put("partition", unit.partition);
-        manifest.put("from", unit.from);
-        manifest.put("to", unit.to());
-        manifest.put("firstOffset", unit.firstOffset);
-        manifest.put("lastOffset", unit.lastOffset);
-        manifest.put("records", unit.records);
-        manifest.put("bytes", unit.bytes);
-        manifest.put("notCleaned", unit.skipped);
-        manifest.put("writtenAt", Instant.ofEpochMilli(clock.millis()).toString());
-        manifest.put("files", entries);
-        if (!fenced(tp, unit)) {
+        if (!landing.land(tp, unit, () -> fenced(tp, unit))) {
             return false;
         }
-        store.putJson(manifestKey, manifest);
-        recent.landed(entries, manifest.get("writtenAt"));
-        unitEnd.put(tp, unit.to());
         open.remove(tp);
         sealed.remove(tp);
         lastOutage = null;
         if (unit.commit != null) {
             pendingCommits.put(tp, unit.commit);
         }
-        if (unit.refused > 0) {
-            LOG.warn("Lake: {} [{}, {}): {} record(s) kept in the raw zone only, the clean zone refused them (first at "
-                    + "offset {}: {})", tp, unit.from, unit.to(), unit.refused, unit.firstRefusedOffset,
-                    unit.firstRefusal);
-        }
-        LOG.debug("Lake: {} [{}, {}) in {} files", tp, unit.from, unit.to(), entries.size());
         return true;
     }
 
@@ -554,38 +365,6 @@ public final class LakeWriter implements Ownership.Listener {
         LOG.warn("Lake: {} is no longer this consumer's; its set [{}, {}] is not written", tp, unit.firstOffset,
                 unit.lastOffset);
         return false;
-    }
-
-    /**
-     * Once per partition and process, before its first flush: an intent whose range ends after the first offset
-     * consumed now was never committed (consumption restarted inside or before it), so its files are removed.
-     */
-    private void recover(String tp, LakeUnit unit) {
-        if (recovered.contains(tp)) {
-            return;
-        }
-        Map<String, Object> intent = store.getJson(keys.pending(unit.topic, unit.partition));
-        if (intent == null) {
-            unit.from = unit.firstOffset;
-        } else {
-            long from = ((Number) intent.get("from")).longValue();
-            long to = ((Number) intent.get("to")).longValue();
-            if (to > unit.firstOffset) {
-                @SuppressWarnings("unchecked")
-                List<String> files = (List<String>) intent.get("files");
-                for (String key : files) {
-                    store.delete(key);
-                }
-                store.delete(String.valueOf(intent.get("manifest")));
-                LOG.info("Lake: {} [{}, {}) was written but not committed before a stop; its {} files are removed and"
-                        + " the range is written again", tp, from, to, files.size());
-                unit.from = from;
-            } else {
-                unit.from = to;
-            }
-        }
-        unitEnd.remove(tp);
-        recovered.add(tp);
     }
 
     private Object lock(String tp) {

@@ -93,6 +93,28 @@ class StreamsToMongoRouteTest {
         assertThat(order).containsExactly("write", "dead letters", "commit");
     }
 
+    @Test
+    void recordsHandedOutBeforeTheirPartitionsLatestAssignmentAreNeitherWrittenNorCommitted() throws Exception {
+        CamelContext context = producer.getCamelContext();
+        MockEndpoint.resetMocks(context);
+        bulkWrite.expectedMessageCount(1);
+        commit.expectedMessageCount(1);
+        Exchange earlier = record(context, "caravan.pins", 7, "{\"index\":7,\"unique_id\":\"u-7\"}");
+        earlier.setProperty(dev.caravan.sink.HandOut.EARLIER, true);
+
+        // a batch of nothing but such records ends before the write: all of it is handed out again
+        producer.sendBody("direct:mongo-batch", new ArrayList<>(List.of(earlier)));
+        producer.sendBody("direct:mongo-batch", new ArrayList<>(List.of(earlier,
+                record(context, "caravan.pins", 8, "{\"index\":8,\"unique_id\":\"u-8\"}"))));
+
+        MockEndpoint.assertIsSatisfied(bulkWrite, commit);
+        SinkBatch written = bulkWrite.getExchanges().get(0).getMessage().getBody(SinkBatch.class);
+        assertThat(written.writes()).as("pin 8 into pins and into its post; nothing of pin 7")
+                .extracting(w -> w.filter()).containsExactly(new Document("unique_id", "u-8"), new Document("ind", 8L));
+        assertThat(commit.getExchanges().get(0).getProperty("records", List.class)).as("committed: offset 8 only")
+                .hasSize(1);
+    }
+
     private static Exchange record(CamelContext context, String topic, long offset, String value) {
         Exchange e = new DefaultExchange(context);
         e.getMessage().setHeaders(Map.of(KafkaConstants.TOPIC, topic, KafkaConstants.PARTITION, 0,
