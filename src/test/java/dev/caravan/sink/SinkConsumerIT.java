@@ -99,13 +99,7 @@ class SinkConsumerIT {
                 return got;
             });
             try (KafkaConsumer<String, String> other = new KafkaConsumer<>(consumerProperties(group))) {
-                other.subscribe(List.of(TOPIC));
-                long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-                while (other.assignment().isEmpty() && System.nanoTime() < deadline) {
-                    other.poll(Duration.ofMillis(100));
-                }
-                assertThat(other.assignment()).as("the other member's share").hasSize(1);
-                TopicPartition kept = new TopicPartition(TOPIC, 1 - other.assignment().iterator().next().partition());
+                TopicPartition kept = new TopicPartition(TOPIC, 1 - joinAndTakeOne(other).partition());
                 joined.set(true);
 
                 List<ConsumerRecord<String, String>> again = afterRebalance.get(90, TimeUnit.SECONDS);
@@ -142,13 +136,7 @@ class SinkConsumerIT {
             });
             TopicPartition taken;
             try (KafkaConsumer<String, String> other = new KafkaConsumer<>(consumerProperties(group))) {
-                other.subscribe(List.of(TOPIC));
-                long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-                while (other.assignment().isEmpty() && System.nanoTime() < deadline) {
-                    other.poll(Duration.ofMillis(100));
-                }
-                assertThat(other.assignment()).as("the other member's share").hasSize(1);
-                taken = other.assignment().iterator().next();
+                taken = joinAndTakeOne(other);
             }
             await("the sink holds both partitions again").atMost(Duration.ofSeconds(60))
                     .until(() -> members(admin, group) == 1 && sink.owns(taken) && assignedTo(admin, group) == 2);
@@ -202,6 +190,17 @@ class SinkConsumerIT {
             assertThat(sink.handOutStart(new TopicPartition(TOPIC, 0))).isZero();
             return null;
         });
+    }
+
+    /** Another member joins the group and polls until the rebalance gave it its share: one of the two partitions. */
+    private static TopicPartition joinAndTakeOne(KafkaConsumer<String, String> other) {
+        other.subscribe(List.of(TOPIC));
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (other.assignment().isEmpty() && System.nanoTime() < deadline) {
+            other.poll(Duration.ofMillis(100));
+        }
+        assertThat(other.assignment()).as("the other member's share").hasSize(1);
+        return other.assignment().iterator().next();
     }
 
     private static void close(ExecutorService sinkThread, SinkConsumer<String, String> sink) throws Exception {
