@@ -74,7 +74,8 @@ class ServedRoutesTest {
     public static final class RotationAdvice extends AdviceWithRouteBuilder {
         @Override
         public void configure() {
-            weaveById("flush-old-lake-units").replace().to("mock:rotation");
+            weaveById("cut-old-lake-units").replace().to("mock:rotation");
+            weaveById("land-old-lake-units").remove();
         }
     }
 

@@ -28,9 +28,12 @@ import org.slf4j.LoggerFactory;
  * is checked: if its range ends after the offset consumption resumed from, it was never committed, and its files and
  * manifest are deleted before the range is written again. So every offset is in exactly one committed file set.
  *
- * <p>This class keeps the units per partition, rotates them, commits, and follows the group's ownership;
- * {@link LakeAppender} turns a record into the unit's lines and rows, {@link LakeLanding} writes a unit (recovery,
- * intent, files, manifest).
+ * <p>The route shows the stages (routes/sink/streams-to-lake.camel.yaml): {@link #buffer} appends a batch to the open
+ * units and cuts those that are full or old, {@link #land} writes the cut units in offset order per partition,
+ * {@link #commit} commits the offsets of those written; the rotation timer cuts and lands old units
+ * ({@link #cutExpired}, then {@link #land}), leaving their commits to the consumer thread. This class keeps the units
+ * per partition and follows the group's ownership; {@link LakeAppender} turns a record into the unit's lines and rows,
+ * {@link LakeLanding} writes a unit (recovery, intent, files, manifest).
  */
 public final class LakeWriter implements Ownership.Listener {
 
@@ -59,9 +62,10 @@ public final class LakeWriter implements Ownership.Listener {
     private final LakeAppender appender;
     private final LakeLanding landing;
     private final Map<String, LakeUnit> open = new ConcurrentHashMap<>();
+    /** Units cut from the open one (full or old), oldest first: written in this order, one commit at a time. */
+    private final Map<String, java.util.Deque<LakeUnit>> cut = new ConcurrentHashMap<>();
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
     private final Map<String, Long> nextOffset = new ConcurrentHashMap<>();
-    private final Set<String> sealed = ConcurrentHashMap.newKeySet();
     /** Partitions a rebalance under way has revoked, which it may still hand back: kept, but not written. */
     private final Set<String> suspended = ConcurrentHashMap.newKeySet();
     /** The commit of a partition's last written set, when the rotation timer wrote it (only the consumer commits). */
@@ -103,13 +107,12 @@ public final class LakeWriter implements Ownership.Listener {
     }
 
     /**
-     * The consumer's batch (on the consumer thread): appended to the open units, full or old units flushed, and the
-     * offsets of every unit flushed so far committed. Records already appended (a batch delivered again after a
-     * failed attempt) are skipped by offset.
+     * Stage one, on the consumer thread: the batch's records appended to their partitions' open units; a unit that
+     * is full, or has been open rotate-interval, is cut and waits for {@link #land}. Records already appended (a batch
+     * delivered again after a failed attempt) are skipped by offset, and so are records of partitions this consumer
+     * no longer owns or handed out before the partition's latest assignment (they are read again).
      */
-    public void accept(List<Exchange> batch) throws IOException {
-        // sets the rotation timer wrote are committed first: a partition's next set is written only after its last
-        commitPending();
+    public void buffer(List<Exchange> batch) throws IOException {
         Map<String, Boolean> owned = new java.util.HashMap<>();
         for (Exchange e : batch) {
             var m = e.getMessage();
@@ -146,20 +149,7 @@ public final class LakeWriter implements Ownership.Listener {
                 if (offset < nextOffset.getOrDefault(tp, Long.MIN_VALUE)) {
                     continue;
                 }
-                LakeUnit unit = open.get(tp);
-                if (unit != null && sealed.contains(tp)) {
-                    // a flush of this unit failed earlier: it must land before the unit takes anything else
-                    flushAndCommit(tp, unit);
-                    unit = open.get(tp);
-                    if (unit == null && !fence.owns(topic, partition)) {
-                        owned.put(tp, false);
-                        continue;
-                    }
-                }
-                if (unit == null) {
-                    unit = new LakeUnit(topic, partition, clock.millis());
-                    open.put(tp, unit);
-                }
+                LakeUnit unit = open.computeIfAbsent(tp, k -> new LakeUnit(topicName, partition, clock.millis()));
                 String key = keyHeader == null || keyHeader instanceof String ? (String) keyHeader
                         : m.getHeader(KafkaConstants.KEY, String.class);
                 Object body = m.getBody();
@@ -167,36 +157,108 @@ public final class LakeWriter implements Ownership.Listener {
                         manualCommit);
                 nextOffset.put(tp, offset + 1);
                 if (unit.records >= limits.flushRecords() || unit.bytes >= limits.flushBytes()) {
-                    flushAndCommit(tp, unit);
+                    cut(tp);
                 }
             }
         }
+        cutExpired();
+    }
+
+    /** Units open rotate-interval or longer are cut, so a quiet topic's records land within the interval. */
+    public int cutExpired() {
+        int n = 0;
         for (String tp : List.copyOf(open.keySet())) {
             synchronized (lock(tp)) {
                 LakeUnit unit = open.get(tp);
                 if (unit != null && clock.millis() - unit.openedAtMillis >= limits.rotateIntervalMs()) {
-                    flushAndCommit(tp, unit);
+                    cut(tp);
+                    n++;
                 }
             }
         }
-        // sets the timer wrote while this batch was appended (between two of its records)
-        commitPending();
+        return n;
     }
 
-    /**
-     * On the consumer thread, holding the partition's lock: the partition's pending commit first, then the unit's
-     * set, then its commit. A commit the group refuses (it is rebalancing, or this consumer was expelled) fails the
-     * batch, which is retried after a poll that settles the rebalance: the partition is then either gone (and
-     * forgotten) or still ours (and the commit goes through).
-     */
-    private void flushAndCommit(String tp, LakeUnit unit) {
-        commitPending(tp);
-        if (flush(tp, unit)) {
-            commitPending(tp);
+    /** The open unit of the partition joins its cut units. Holding its lock. */
+    private void cut(String tp) {
+        LakeUnit unit = open.remove(tp);
+        if (unit != null && !unit.isEmpty()) {
+            cut.computeIfAbsent(tp, k -> new java.util.ArrayDeque<>()).addLast(unit);
         }
     }
 
-    /** The commits the rotation timer left to the consumer thread. */
+    /**
+     * Stage two, on the consumer thread: the cut units written (intent, files, manifest), oldest first, each under
+     * its partition's lock. A partition's next unit is written only after its last one is committed, so that commit
+     * is made here first. Partitions being rebalanced, or not this consumer's (any more), are left. An S3 outage fails
+     * the step, which is retried. Returns the number of units written.
+     */
+    public int land() {
+        return land(true);
+    }
+
+    /**
+     * The rotation timer's stage two: as {@link #land}, but a partition whose last unit waits for its commit is left
+     * (Kafka consumers are single-threaded: the consumer thread commits it after its next poll), and an S3 outage is
+     * logged once, the units waiting.
+     */
+    public int landOnTimer() {
+        return land(false);
+    }
+
+    private int land(boolean consumerThread) {
+        int landed = 0;
+        for (String tp : List.copyOf(cut.keySet())) {
+            synchronized (lock(tp)) {
+                java.util.Deque<LakeUnit> units = cut.get(tp);
+                while (units != null && !units.isEmpty()) {
+                    LakeUnit unit = units.peekFirst();
+                    if (!dev.caravan.sink.SinkConsumer.mayWrite(unit.topic, unit.partition)) {
+                        break; // another consumer thread's partition
+                    }
+                    if (consumerThread) {
+                        commitPending(tp);
+                    }
+                    if (pendingCommits.containsKey(tp) || suspended.contains(tp) || !fenced(tp, unit)) {
+                        break;
+                    }
+                    try {
+                        if (!landing.land(tp, unit, () -> fenced(tp, unit))) {
+                            break;
+                        }
+                    } catch (LakeUnavailableException outage) {
+                        if (consumerThread) {
+                            throw outage; // the step is retried until S3 answers
+                        }
+                        outage(tp, outage);
+                        break;
+                    }
+                    units.removeFirst();
+                    landed++;
+                    lastOutage = null;
+                    if (unit.commit != null) {
+                        pendingCommits.put(tp, unit.commit);
+                    }
+                }
+                if (units != null && units.isEmpty()) {
+                    cut.remove(tp);
+                }
+            }
+        }
+        return landed;
+    }
+
+    /**
+     * Stage three, on the consumer thread: the offsets of the units written so far (by this batch or by the rotation
+     * timer) committed. A commit the group refuses (it is rebalancing, or this consumer was expelled) fails the step,
+     * which is retried after a poll that settles the rebalance: the partition is then either gone (and forgotten) or
+     * still ours (and the commit goes through).
+     */
+    public void commit() {
+        commitPending();
+    }
+
+    /** The commits of the units written, by this consumer thread or by the rotation timer. */
     private void commitPending() {
         for (String tp : List.copyOf(pendingCommits.keySet())) {
             synchronized (lock(tp)) {
@@ -260,7 +322,7 @@ public final class LakeWriter implements Ownership.Listener {
         eachLocked(partitions, suspended::remove);
     }
 
-    /** The partitions moved to another consumer: their open sets are dropped, never written or committed from here. */
+    /** The partitions moved to another consumer: their units are dropped, never written or committed from here. */
     @Override
     public void revoked(java.util.Collection<org.apache.kafka.common.TopicPartition> partitions) {
         eachLocked(partitions, this::forget);
@@ -278,48 +340,16 @@ public final class LakeWriter implements Ownership.Listener {
 
     /** Everything held for a partition; its next owner starts from the committed offset. Holding its lock. */
     private void forget(String tp) {
-        LakeUnit dropped = open.remove(tp);
+        cut(tp);
+        java.util.Deque<LakeUnit> dropped = cut.remove(tp);
         nextOffset.remove(tp);
         landing.forget(tp);
-        sealed.remove(tp);
         suspended.remove(tp);
         pendingCommits.remove(tp);
-        if (dropped != null && !dropped.isEmpty()) {
-            LOG.info("Lake: {} moved to another consumer; its open set [{}, {}] is dropped, the new owner writes it",
-                    tp, dropped.firstOffset, dropped.lastOffset);
+        if (dropped != null) {
+            LOG.info("Lake: {} moved to another consumer; its unwritten records [{}, {}] are dropped, the new owner "
+                    + "writes them", tp, dropped.peekFirst().firstOffset, dropped.peekLast().lastOffset);
         }
-    }
-
-    /**
-     * The rotation timer: units open longer than rotate-interval are flushed even when their topic is quiet. Their
-     * offsets are committed by the consumer thread (Kafka consumers are single-threaded); until then a restart treats
-     * them as uncommitted and writes them again, once.
-     */
-    public int flushExpired() {
-        int flushed = 0;
-        for (String tp : List.copyOf(open.keySet())) {
-            synchronized (lock(tp)) {
-                LakeUnit unit = open.get(tp);
-                if (unit == null || clock.millis() - unit.openedAtMillis < limits.rotateIntervalMs()
-                        || pendingCommits.containsKey(tp) || suspended.contains(tp)
-                        || !fence.owns(unit.topic, unit.partition)) {
-                    // a set still waiting for its commit, or a partition that is not ours (any more)
-                    continue;
-                }
-                try {
-                    if (flush(tp, unit)) {
-                        flushed++;
-                    }
-                } catch (LakeUnavailableException e) {
-                    String line = OneLine.of(e);
-                    if (!line.equals(lastOutage)) {
-                        LOG.warn("Lake: {}; the unit of {} stays open and is written when S3 answers", line, tp);
-                        lastOutage = line;
-                    }
-                }
-            }
-        }
-        return flushed;
     }
 
     /** The files this process wrote last, newest first (the operator console shows them). */
@@ -327,30 +357,13 @@ public final class LakeWriter implements Ownership.Listener {
         return landing.recentFiles();
     }
 
-    /**
-     * The unit landed, then its offset waits for its commit. Called holding the partition's lock. Before each write
-     * the fence is asked again: a writer that lost the partition (expelled after max.poll.interval.ms) stops and
-     * returns false; the unit stays sealed until the partition is forgotten.
-     */
-    private boolean flush(String tp, LakeUnit unit) {
-        if (unit.isEmpty()) {
-            open.remove(tp);
-            return false;
+    /** One line per outage the rotation timer meets; the units stay cut and are written when S3 answers. */
+    private void outage(String tp, LakeUnavailableException e) {
+        String line = OneLine.of(e);
+        if (!line.equals(lastOutage)) {
+            LOG.warn("Lake: {}; the units of {} wait and are written when S3 answers", line, tp);
+            lastOutage = line;
         }
-        if (suspended.contains(tp) || !fenced(tp, unit)) {
-            return false;
-        }
-        sealed.add(tp);
-        if (!landing.land(tp, unit, () -> fenced(tp, unit))) {
-            return false;
-        }
-        open.remove(tp);
-        sealed.remove(tp);
-        lastOutage = null;
-        if (unit.commit != null) {
-            pendingCommits.put(tp, unit.commit);
-        }
-        return true;
     }
 
     /**
@@ -362,7 +375,7 @@ public final class LakeWriter implements Ownership.Listener {
         if (fence.owns(unit.topic, unit.partition)) {
             return true;
         }
-        LOG.warn("Lake: {} is no longer this consumer's; its set [{}, {}] is not written", tp, unit.firstOffset,
+        LOG.warn("Lake: {} is no longer this consumer's; its unit [{}, {}] is not written", tp, unit.firstOffset,
                 unit.lastOffset);
         return false;
     }

@@ -60,7 +60,7 @@ class LakeCompactorTest {
     @Test
     void pastSmallFilesBecomeOneAndASecondRunChangesNothing() throws Exception {
         LakeWriter writer = writer();
-        writer.accept(records("c1", 0, 20)); // 5 file sets of 4; the last one's commit may still be pending
+        LakeStages.consume(writer, records("c1", 0, 20)); // 5 file sets of 4; the last one's commit may still be pending
         LakeCompactor compactor = compactor(store, "c1");
 
         LakeCompactor.Result first = compactor.compact("c1");
@@ -74,7 +74,7 @@ class LakeCompactorTest {
         assertThat(offsets("c1")).containsExactlyInAnyOrderElementsOf(range(0, 20));
 
         // more sets arrive: the earlier merged file is merged again with what is now committed
-        writer.accept(records("c1", 20, 28));
+        LakeStages.consume(writer, records("c1", 20, 28));
         assertThat(compactor.compact("c1").filesMerged()).isEqualTo(3);
         assertThat(files("c1")).hasSize(2);
         assertThat(offsets("c1")).containsExactlyInAnyOrderElementsOf(range(0, 28));
@@ -84,7 +84,7 @@ class LakeCompactorTest {
     @ValueSource(strings = {"intent", "target", "manifest", "delete"})
     void aRunStoppedAfterAnyStepIsCompletedByTheNext(String step) throws Exception {
         String topic = "crash-" + step;
-        writer().accept(records(topic, 0, 16));
+        LakeStages.consume(writer(), records(topic, 0, 16));
         LakeCompactor compactor = compactor(store, topic);
         compactor.stepHook(s -> {
             if (s.equals(step)) {
@@ -107,8 +107,8 @@ class LakeCompactorTest {
         LakeWriter writer = new LakeWriter(store, new LakeKeys(""), new LakeWriter.Limits(4, 1 << 30, 60_000),
                 flows, "snappy", Clock.systemUTC());
         // the first two sets carry a number "x", the later ones a text "y": each file has its own schema
-        writer.accept(records("a1", 0, 8, o -> "{\"n\":" + o + ",\"x\":" + o + "}"));
-        writer.accept(records("a1", 8, 20, o -> "{\"n\":" + o + ",\"y\":\"v" + o + "\"}"));
+        LakeStages.consume(writer, records("a1", 0, 8, o -> "{\"n\":" + o + ",\"x\":" + o + "}"));
+        LakeStages.consume(writer, records("a1", 8, 20, o -> "{\"n\":" + o + ",\"y\":\"v" + o + "\"}"));
         LakeCompactor compactor = compactor(store, "a1");
         assertThat(compactor.compact("a1").filesMerged()).isEqualTo(8);
 
@@ -130,8 +130,8 @@ class LakeCompactorTest {
                 "clean", "- date: [at]"), "test")));
         LakeWriter writer = new LakeWriter(store, new LakeKeys(""), new LakeWriter.Limits(4, 1 << 30, 60_000),
                 flows, "deflate", Clock.systemUTC()).parquetCodec("snappy");
-        writer.accept(records("p1", 0, 8, o -> "{\"n\":" + o + ",\"at\":\"2020-01-0" + (1 + o % 9) + "T00:00:00Z\"}"));
-        writer.accept(records("p1", 8, 20, o -> "{\"n\":" + o + ",\"y\":\"v" + o + "\"}"));
+        LakeStages.consume(writer, records("p1", 0, 8, o -> "{\"n\":" + o + ",\"at\":\"2020-01-0" + (1 + o % 9) + "T00:00:00Z\"}"));
+        LakeStages.consume(writer, records("p1", 8, 20, o -> "{\"n\":" + o + ",\"y\":\"v" + o + "\"}"));
         assertThat(LakeFiles.keys(s3, "lake", "clean/p1/")).allMatch(k -> k.endsWith(".parquet")).hasSize(5);
         assertThat(LakeFiles.keys(s3, "lake", "raw/p1/")).allMatch(k -> k.endsWith(".ndjson.gz"));
 
@@ -200,7 +200,7 @@ class LakeCompactorTest {
             r.put("n", o);
             e.getMessage().setBody(dev.caravan.schema.ConfluentWire.encode(o < 8 ? 1 : 2, writerSchema, r));
         }
-        writer.accept(batch);
+        LakeStages.consume(writer, batch);
         List<String> before = LakeFiles.keys(s3, "lake", "raw/w1/");
         assertThat(before).hasSize(4);
 
@@ -214,7 +214,7 @@ class LakeCompactorTest {
     @Test
     void aSetWrittenWhileTheRunListsFilesAndNeverCommittedIsNotMerged_soTheWritersRecoveryDoublesNothing() throws Exception {
         String topic = "race";
-        writer().accept(records(topic, 0, 16)); // four committed sets
+        LakeStages.consume(writer(), records(topic, 0, 16)); // four committed sets
         // the writer flushes a fifth set just as compaction lists the files, and dies before committing it
         LakeWriter dying = writer();
         LakeStore racing = new LakeStore(s3, "lake") {
@@ -224,7 +224,7 @@ class LakeCompactorTest {
             public List<String> list(String prefix) {
                 if (!raced && prefix.startsWith("raw/" + topic + "/")) {
                     raced = true;
-                    assertThatThrownBy(() -> dying.accept(records(topic, 16, 20, o -> "{\"n\":" + o + "}",
+                    assertThatThrownBy(() -> LakeStages.consume(dying, records(topic, 16, 20, o -> "{\"n\":" + o + "}",
                             () -> {
                                 throw new IllegalStateException("killed before the commit");
                             }))).hasMessageContaining("killed");
@@ -235,14 +235,14 @@ class LakeCompactorTest {
         compactor(racing, topic).compact(topic);
 
         // the restarted writer reads again from the committed offset: its recovery removes the set and rewrites it
-        writer().accept(records(topic, 16, 20));
+        LakeStages.consume(writer(), records(topic, 16, 20));
         assertThat(offsets(topic)).containsExactlyInAnyOrderElementsOf(range(0, 20));
         assertThat(COMMITTED.get(topic)).isEqualTo(20L);
     }
 
     @Test
     void withoutTheCommittedOffsetsNothingIsMerged() throws Exception {
-        writer().accept(records("blind", 0, 16));
+        LakeStages.consume(writer(), records("blind", 0, 16));
         LakeCompactor blind = new LakeCompactor(store, new LakeKeys(""), Clock.systemUTC(), "blind", topic -> {
             throw new IllegalStateException("Kafka is down");
         });

@@ -111,7 +111,7 @@ class LakeHandOutIT {
                 @Override
                 public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
                     try {
-                        writer.accept(held); // processed while revoking: refused, not owned
+                        LakeStages.consume(writer, held); // processed while revoking: refused, not owned
                     } catch (java.io.IOException e) {
                         throw new java.io.UncheckedIOException(e);
                     }
@@ -138,7 +138,7 @@ class LakeHandOutIT {
             Future<?> consuming = sinkThread.submit(() -> {
                 long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
                 while (System.nanoTime() < deadline && !(joined.get() && landed().size() == PER_PARTITION)) {
-                    writer.accept(exchanges(sink.poll(Duration.ofMillis(100))));
+                    LakeStages.consume(writer, exchanges(sink.poll(Duration.ofMillis(100))));
                 }
                 return null;
             });

@@ -59,18 +59,18 @@ class LakeWriterRecoveryTest {
         // first run: offsets 0..9 in units of 4: [0,4) and [4,8) written and committed; [8,10) written by the
         // rotation timer, its commit still queued when the process dies
         LakeWriter first = writer(store, 4);
-        first.accept(records("t1", 0, 10, committed));
+        LakeStages.consume(first, records("t1", 0, 10, committed));
         assertThat(committed).containsExactly(3L, 7L);
         CLOCK.advance(Duration.ofMillis(60));
-        assertThat(first.flushExpired()).isEqualTo(1);
+        assertThat(LakeStages.rotate(first)).isEqualTo(1);
 
         // restart: consumption resumes at the committed offset 8 and is cut differently (units of 5)
         LakeWriter second = writer(store, 5);
-        second.accept(records("t1", 8, 15, committed));
+        LakeStages.consume(second, records("t1", 8, 15, committed));
         assertThat(committed).containsExactly(3L, 7L, 12L);
         CLOCK.advance(Duration.ofMillis(60));
-        second.flushExpired();
-        second.accept(List.of()); // the consumer thread commits what the timer wrote
+        LakeStages.rotate(second);
+        LakeStages.consume(second, List.of()); // the consumer thread commits what the timer wrote
 
         List<JsonNode> lines = LakeFiles.lines(s3, "lake", "raw/t1/");
         assertThat(lines).extracting(l -> l.get("offset").asLong())
@@ -86,29 +86,29 @@ class LakeWriterRecoveryTest {
         List<Long> committed = new ArrayList<>();
         java.util.Set<String> ownedByA = new java.util.HashSet<>(java.util.Set.of("t4-0"));
         LakeWriter a = writer(store, 4).fencedBy((topic, partition) -> ownedByA.contains(topic + "-" + partition));
-        a.accept(records("t4", 0, 6, committed)); // [0,4) written and committed, [4,6) open
+        LakeStages.consume(a, records("t4", 0, 6, committed)); // [0,4) written and committed, [4,6) open
         assertThat(committed).containsExactly(3L);
 
         // a rebalance moves the partition to B: A's open set is dropped, and its timer writes nothing for it
         ownedByA.clear();
         a.revoked(java.util.List.of(new org.apache.kafka.common.TopicPartition("t4", 0)));
         CLOCK.advance(Duration.ofMillis(60));
-        assertThat(a.flushExpired()).isZero();
-        a.accept(records("t4", 4, 6, committed)); // a stale batch, delivered after the revocation: ignored
+        assertThat(LakeStages.rotate(a)).isZero();
+        LakeStages.consume(a, records("t4", 4, 6, committed)); // a stale batch, delivered after the revocation: ignored
         LakeWriter b = writer(store, 4);
-        b.accept(records("t4", 4, 9, committed)); // B reads from the committed offset
+        LakeStages.consume(b, records("t4", 4, 9, committed)); // B reads from the committed offset
         assertThat(committed).containsExactly(3L, 7L);
         // an expelled A (no revocation heard, ownership lost by the poll timeout): nothing is written either
-        a.accept(records("t4", 7, 9, committed));
+        LakeStages.consume(a, records("t4", 7, 9, committed));
         CLOCK.advance(Duration.ofMillis(60));
-        assertThat(a.flushExpired()).isZero();
-        b.flushExpired();
-        b.accept(List.of());
+        assertThat(LakeStages.rotate(a)).isZero();
+        LakeStages.rotate(b);
+        LakeStages.consume(b, List.of());
         assertThat(committed).containsExactly(3L, 7L, 8L);
 
         // the partition comes back to A: it starts from the committed offset, with nothing left from before
         ownedByA.add("t4-0");
-        a.accept(records("t4", 9, 13, committed));
+        LakeStages.consume(a, records("t4", 9, 13, committed));
         assertThat(committed).containsExactly(3L, 7L, 8L, 12L);
         assertThat(LakeFiles.lines(s3, "lake", "raw/t4/")).extracting(l -> l.get("offset").asLong())
                 .containsExactlyInAnyOrder(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L, 11L, 12L);
@@ -117,15 +117,55 @@ class LakeWriterRecoveryTest {
     }
 
     @Test
+    void aBatchThatFillsSeveralUnitsWritesEachOnlyAfterThePreviousIsCommitted_andTheTimerNeverWritesAheadOfACommit()
+            throws Exception {
+        List<String> events = new ArrayList<>();
+        LakeStore store = new LakeStore(s3, "lake") {
+            @Override
+            void put(String key, byte[] bytes, String contentType) {
+                super.put(key, bytes, contentType);
+                if (key.contains("_manifests/t5/0/") && !key.endsWith("_pending.json")) {
+                    events.add("manifest " + key.substring(key.lastIndexOf('/') + 1));
+                }
+            }
+        };
+        List<Long> committed = new ArrayList<>();
+        LakeWriter writer = writer(store, 2);
+        List<Exchange> batch = records("t5", 0, 7, committed);
+        batch.forEach(e -> {
+            KafkaManualCommit c = e.getMessage().getHeader(KafkaConstants.MANUAL_COMMIT, KafkaManualCommit.class);
+            e.getMessage().setHeader(KafkaConstants.MANUAL_COMMIT, (KafkaManualCommit) () -> {
+                c.commit();
+                events.add("commit " + committed.get(committed.size() - 1));
+            });
+        });
+
+        LakeStages.consume(writer, batch); // three full units of 2, offset 6 left open
+
+        assertThat(events).as("at most one written unit of a partition is uncommitted at any time").containsExactly(
+                "manifest 00000000000000000000.json", "commit 1",
+                "manifest 00000000000000000002.json", "commit 3",
+                "manifest 00000000000000000004.json", "commit 5");
+        // the timer writes [6, 7); the next unit waits until the consumer thread has committed it
+        CLOCK.advance(Duration.ofMillis(60));
+        assertThat(LakeStages.rotate(writer)).isEqualTo(1);
+        writer.buffer(records("t5", 7, 9, committed)); // a full unit, cut
+        assertThat(writer.landOnTimer()).as("not ahead of the commit of [6, 7)").isZero();
+        writer.land();
+        writer.commit();
+        assertThat(committed).containsExactly(1L, 3L, 5L, 6L, 8L);
+    }
+
+    @Test
     void aRedeliveredBatchIsNotAppendedTwice() throws Exception {
         LakeStore store = new LakeStore(s3, "lake");
         List<Long> committed = new ArrayList<>();
         LakeWriter writer = writer(store, 100);
-        writer.accept(records("t2", 0, 6, committed));
-        writer.accept(records("t2", 0, 6, committed)); // the same batch again, as after a failed attempt
-        writer.accept(records("t2", 6, 8, committed));
+        LakeStages.consume(writer, records("t2", 0, 6, committed));
+        LakeStages.consume(writer, records("t2", 0, 6, committed)); // the same batch again, as after a failed attempt
+        LakeStages.consume(writer, records("t2", 6, 8, committed));
         CLOCK.advance(Duration.ofMillis(60));
-        writer.flushExpired();
+        LakeStages.rotate(writer);
         assertThat(LakeFiles.lines(s3, "lake", "raw/t2/")).hasSize(8);
     }
 
@@ -151,7 +191,7 @@ class LakeWriterRecoveryTest {
             batch.get(i).getMessage().setBody(values[i].getBytes(java.nio.charset.StandardCharsets.UTF_8));
             batch.get(i).getMessage().setHeader(KafkaConstants.KEY, keys[i]);
         }
-        writer.accept(batch);
+        LakeStages.consume(writer, batch);
 
         List<com.fasterxml.jackson.databind.JsonNode> lines = LakeFiles.lines(s3, "lake", "raw/t3/");
         assertThat(lines).hasSize(6);

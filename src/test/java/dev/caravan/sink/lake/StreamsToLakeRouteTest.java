@@ -19,9 +19,10 @@ import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.junit.jupiter.api.Test;
 
 /**
- * The lake sink route, advised by id: its batch is handed to the lake writer whole; an S3 outage while appending is
- * waited out and the same batch is handed over again (never failed, never half-dropped), with the reason kept for the
- * console; bad data is not the route's to handle (the writer keeps it in the raw zone).
+ * The lake sink route, advised by id: a batch is buffered once, its cut units landed, then committed; an S3 outage
+ * while landing is waited out and the landing tried again (the batch is never failed, never buffered twice, and
+ * nothing is committed before it lands), with the reason kept for the console; a failure that is not an outage is
+ * not retried forever and commits nothing.
  */
 @CamelMainTest(
         configurationClasses = CaravanConfiguration.class,
@@ -41,19 +42,25 @@ class StreamsToLakeRouteTest {
         @Override
         public void configure() {
             replaceFromWith("direct:lake-batch");
-            weaveById("append-to-lake-units").replace().to("mock:lake-writer");
+            weaveById("buffer-lake-records").replace().to("mock:buffer");
+            weaveById("land-lake-units").replace().to("mock:land");
+            weaveById("commit-lake-units").replace().to("mock:commit");
         }
     }
 
-    @EndpointInject("mock:lake-writer")
-    MockEndpoint lakeWriter;
+    @EndpointInject("mock:buffer")
+    MockEndpoint buffer;
+    @EndpointInject("mock:land")
+    MockEndpoint land;
+    @EndpointInject("mock:commit")
+    MockEndpoint commit;
     @Produce
     ProducerTemplate producer;
 
     @Test
-    void anS3OutageIsWaitedOutAndTheSameBatchHandedOverAgain() throws Exception {
+    void anS3OutageWhileLandingIsWaitedOutAndOnlyTheLandingTriedAgain() throws Exception {
         AtomicInteger calls = new AtomicInteger();
-        lakeWriter.whenAnyExchangeReceived(e -> {
+        land.whenAnyExchangeReceived(e -> {
             if (calls.incrementAndGet() <= 2) {
                 throw new LakeUnavailableException("S3 did not answer: connection refused", null);
             }
@@ -63,9 +70,10 @@ class StreamsToLakeRouteTest {
         Exchange done = producer.send("direct:lake-batch", e -> e.getMessage().setBody(batch));
 
         assertThat(done.getException()).as("an outage never fails the batch").isNull();
+        assertThat(buffer.getReceivedCounter()).as("buffered once").isEqualTo(1);
         assertThat(calls.get()).isEqualTo(3);
-        assertThat(lakeWriter.getExchanges()).allSatisfy(e ->
-                assertThat(e.getMessage().getBody(List.class)).isEqualTo(batch));
+        assertThat(commit.getReceivedCounter()).isEqualTo(1);
+        assertThat(commit.getExchanges().get(0).getMessage().getBody(List.class)).isEqualTo(batch);
         SinkProgress progress = producer.getCamelContext().getRegistry()
                 .lookupByNameAndType("sinkProgress", SinkProgress.class);
         assertThat(String.valueOf(progress.last("streams-to-lake"))).as("the reason, for the console")
@@ -73,9 +81,9 @@ class StreamsToLakeRouteTest {
     }
 
     @Test
-    void aFailureThatIsNotAnOutageIsNotRetriedForever() throws Exception {
+    void aFailureThatIsNotAnOutageIsNotRetriedForeverAndCommitsNothing() throws Exception {
         AtomicInteger calls = new AtomicInteger();
-        lakeWriter.whenAnyExchangeReceived(e -> {
+        land.whenAnyExchangeReceived(e -> {
             calls.incrementAndGet();
             throw new IllegalStateException("a bug");
         });
@@ -84,5 +92,6 @@ class StreamsToLakeRouteTest {
 
         assertThat(done.getException()).hasMessage("a bug");
         assertThat(calls.get()).isEqualTo(1);
+        assertThat(commit.getReceivedCounter()).isZero();
     }
 }
