@@ -215,7 +215,9 @@ public final class CaravanConfiguration implements CamelConfiguration {
         registry.bind("sinkBatchStrategy", new SinkBatchStrategy());
         registry.bind("sinkFailure", new SinkFailure());
         dev.caravan.sink.mongo.CollectionWrites collectionWrites = new dev.caravan.sink.mongo.CollectionWrites();
+        String writePlan = settings.get(MongoSinkSettings.WRITE_PLAN);
         registry.bind("mongoBulkWriter", new MongoBulkWriter(mongo, c.mongoDatabase(), collectionWrites)
+                .readingFirst(writePlan.equals("read-first") || writePlan.equals("auto") && c.mongoEmbedded())
                 .countingIn(meters));
         DeadLetters deadLetters = new DeadLetters(kafka, settings.get(MongoSinkSettings.DLQ_SUFFIX),
                 settings.get(IngestSettings.TIMEOUT))

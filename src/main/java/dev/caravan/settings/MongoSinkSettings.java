@@ -15,6 +15,12 @@ public final class MongoSinkSettings {
     public static final Setting<Integer> BATCH_SIZE = Setting.integer("caravan.mongo.batch-size", 500,
             "Most records written in one bulkWrite round");
 
+    public static final Setting<String> WRITE_PLAN = Setting.oneOf("caravan.mongo.write-plan", "auto",
+            "How a batch is written: read-first (one $in query finds the stored keys; absent ones are inserted, stale " +
+            "versions dropped: cheaper where an upsert is dear, as in the embedded server's H2 store), upsert (one " +
+            "upsert per key, the newer-than guard in its filter, no read: as MongoDB's own connector), or auto " +
+            "(read-first on the embedded server, upsert on any other)", "auto", "read-first", "upsert");
+
     public static final Setting<Integer> CONSUMERS = Setting.integer("caravan.mongo.consumers", 2,
             "Consumer threads of the MongoDB sink (group caravan.mongo.group), each with its own partitions");
 

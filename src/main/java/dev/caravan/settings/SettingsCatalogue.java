@@ -126,6 +126,7 @@ public final class SettingsCatalogue {
                     MongoSinkSettings.GROUP,
                     MongoSinkSettings.FLOWS,
                     MongoSinkSettings.BATCH_SIZE,
+                    MongoSinkSettings.WRITE_PLAN,
                     MongoSinkSettings.CONSUMERS,
                     MongoSinkSettings.BATCH_INTERVAL,
                     MongoSinkSettings.MAX_POLL_INTERVAL,

@@ -42,6 +42,7 @@ public final class MongoBulkWriter {
     private final String database;
     private final Set<CollectionSpec> indexed = ConcurrentHashMap.newKeySet();
     private final CollectionWrites writes;
+    private volatile boolean readFirst = true;
     private volatile dev.caravan.support.Meters meters;
 
     public MongoBulkWriter(MongoClient client, String database) {
@@ -55,6 +56,15 @@ public final class MongoBulkWriter {
     }
 
     /** Counts the documents each batch writes in caravan_sink_writes_total{collection}. */
+    /**
+     * True (the default): a batch's stored keys are read first, so absent keys are inserted and stale versions
+     * dropped before the write; false: every write is an upsert, guarded in its filter, with no read.
+     */
+    public MongoBulkWriter readingFirst(boolean readFirst) {
+        this.readFirst = readFirst;
+        return this;
+    }
+
     public MongoBulkWriter countingIn(dev.caravan.support.Meters meters) {
         this.meters = meters;
         return this;
@@ -86,7 +96,9 @@ public final class MongoBulkWriter {
             List<PendingWrite> writes = new ArrayList<>(e.getValue().values());
             ensureIndexes(writes.get(0).collection());
             java.util.Set<Document> absent = new java.util.HashSet<>();
-            writes = plan(batch, e.getKey(), writes, absent);
+            if (readFirst) {
+                writes = plan(batch, e.getKey(), writes, absent);
+            }
             if (writes.isEmpty()) {
                 continue;
             }

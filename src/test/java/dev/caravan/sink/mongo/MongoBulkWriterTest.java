@@ -13,8 +13,13 @@ import org.bson.Document;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
-/** Bulk upserts against a real MongoDB wire-protocol server: one document per key, newest version kept. */
+/**
+ * Bulk writes against a real MongoDB wire-protocol server: one document per key, newest version kept, whether the
+ * stored keys are read first or every write is a guarded upsert.
+ */
 class MongoBulkWriterTest {
 
     private final CollectionSpec guarded = new CollectionSpec("users", "users", List.of("ind"),
@@ -39,16 +44,18 @@ class MongoBulkWriterTest {
         server.shutdownNow();
     }
 
-    @Test
-    void withinABatchTheNewestVersionOfAKeyWinsWhateverItsPosition() {
-        writer.write(batch(user(1, 3), user(1, 1), user(2, 1), user(2, 2)));
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void withinABatchTheNewestVersionOfAKeyWinsWhateverItsPosition(boolean readFirst) {
+        writer.readingFirst(readFirst).write(batch(user(1, 3), user(1, 1), user(2, 1), user(2, 2)));
 
         assertThat(versions()).containsExactlyInAnyOrderEntriesOf(Map.of(1L, 3L, 2L, 2L));
     }
 
-    @Test
-    void acrossBatchesAnOlderVersionIsSkippedAndCountedStale() {
-        writer.write(batch(user(1, 3)));
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void acrossBatchesAnOlderVersionIsSkippedAndCountedStale(boolean readFirst) {
+        writer.readingFirst(readFirst).write(batch(user(1, 3)));
         SinkBatch later = writer.write(batch(user(1, 2), user(3, 1)));
 
         assertThat(later.stale()).isEqualTo(1);
@@ -56,10 +63,11 @@ class MongoBulkWriterTest {
         assertThat(versions()).containsExactlyInAnyOrderEntriesOf(Map.of(1L, 3L, 3L, 1L));
     }
 
-    @Test
-    void mergeModeSetsOnlyTheRecordsFields() {
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void mergeModeSetsOnlyTheRecordsFields(boolean readFirst) {
         CollectionSpec merge = new CollectionSpec("users", "users", List.of("ind"), CollectionSpec.Mode.MERGE, null);
-        writer.write(batch(new PendingWrite(merge, new Document("ind", 9L),
+        writer.readingFirst(readFirst).write(batch(new PendingWrite(merge, new Document("ind", 9L),
                 new Document("ind", 9L).append("a", 1), source())));
         writer.write(batch(new PendingWrite(merge, new Document("ind", 9L),
                 new Document("ind", 9L).append("b", 2), source())));
@@ -95,6 +103,29 @@ class MongoBulkWriterTest {
             assertThat(stored).hasSize(1);
             assertThat(stored.get(0)).containsKeys("geo", "pin");
         }
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void upsertingReadsNothingFirst_readingFirstOneQueryPerCollectionAndBatch(boolean readFirst) {
+        List<String> commands = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (MongoClient counted = MongoClients.create(com.mongodb.MongoClientSettings.builder()
+                .applyConnectionString(new com.mongodb.ConnectionString(connection))
+                .addCommandListener(new com.mongodb.event.CommandListener() {
+                    @Override
+                    public void commandStarted(com.mongodb.event.CommandStartedEvent event) {
+                        commands.add(event.getCommandName());
+                    }
+                }).build())) {
+            MongoBulkWriter w = new MongoBulkWriter(counted, "caravan").readingFirst(readFirst);
+            w.write(batch(user(1, 1), user(2, 1)));
+            commands.clear();
+            SinkBatch second = w.write(batch(user(1, 2), user(2, 0), user(3, 1)));
+
+            assertThat(commands.stream().filter(c -> c.equals("find")).count()).isEqualTo(readFirst ? 1 : 0);
+            assertThat(second.stale()).as("user 2's version 0 is older than the stored 1").isEqualTo(1);
+        }
+        assertThat(versions()).containsExactlyInAnyOrderEntriesOf(Map.of(1L, 2L, 2L, 1L, 3L, 1L));
     }
 
     private Map<Long, Long> versions() {
