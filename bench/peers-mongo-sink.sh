@@ -9,6 +9,7 @@
 # from the first document to N; records/s = N / (first document to N). Caravan's start includes its embedded broker.
 # Needs: java 17, curl, python3, mvn (first run: fetches the worker and the connector into bench/peers/connect/target).
 # Usage: bash bench/peers-mongo-sink.sh [records, default 200000]. Never run in CI; see bench/README.md.
+# PEERS_JFR=DIR: Caravan's sink runs also write a flight recording (profile settings) to DIR/caravan-<run>.jfr.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 records="${1:-200000}"
@@ -53,6 +54,8 @@ s3_port="$(port)"
 start_caravan() { # label, then NAME=value settings on top of the shared ones
   local label="$1"; shift
   local http; http="$(port)"
+  [ -z "${PEERS_JFR:-}" ] || set -- "$@" \
+    "JAVA_TOOL_OPTIONS=-XX:StartFlightRecording=settings=profile,dumponexit=true,filename=$(realpath "$PEERS_JFR")/caravan-$label.jfr"
   (cd "$work/run" && exec env -u KAFKA_BROKERS -u MONGODB_URI CARAVAN_DATA_DIR="$work/data" CARAVAN_HTTP_PORT="$http" \
     CARAVAN_EMBEDDED_KAFKA_PORT="$kafka_port" CARAVAN_EMBEDDED_MONGO_PORT="$embedded_mongo_port" \
     CARAVAN_EMBEDDED_S3_PORT="$s3_port" CARAVAN_POLL_ENABLED=false CARAVAN_LAKE_FLOWS= CARAVAN_FLOWS_PINS_JOININTO= \

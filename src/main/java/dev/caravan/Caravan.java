@@ -11,6 +11,8 @@ import dev.caravan.config.StartupBanner;
 import dev.caravan.settings.StartupFailure;
 import dev.caravan.emulate.PostingEmulator;
 import dev.caravan.api.HttpProblems;
+import dev.caravan.embedded.EmbeddedServices;
+import org.apache.camel.CamelContext;
 import org.apache.camel.main.Main;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,7 +41,7 @@ public final class Caravan {
         }
         Main main = create(Map.of());
         try {
-            main.run(args);
+            run(main, args);
         } catch (Throwable e) {
             StartupFailure failure = StartupFailure.find(e);
             String line = failure != null ? failure.getMessage() : e.toString();
@@ -48,6 +50,31 @@ public final class Caravan {
             System.exit(failure != null ? 2 : 1);
         }
         System.exit(main.getExitCode());
+    }
+
+    /**
+     * Runs the application until it is stopped. A start that fails stops what it had started (the context, and the
+     * embedded servers above all: a broker left running on a data directory that is then removed halts the JVM)
+     * before the failure is thrown.
+     */
+    public static void run(Main main, String... args) throws Exception {
+        try {
+            main.run(args);
+        } catch (Exception | Error e) {
+            CamelContext context = main.getCamelContext();
+            if (context != null) {
+                try {
+                    context.stop();
+                } catch (RuntimeException stopping) {
+                    e.addSuppressed(stopping);
+                }
+                EmbeddedServices embedded = context.hasService(EmbeddedServices.class);
+                if (embedded != null) {
+                    embedded.stop();
+                }
+            }
+            throw e;
+        }
     }
 
     /** A configured but not started application; tests start it the same way, with property overrides. */

@@ -16,6 +16,7 @@ import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.caravan.config.RouteFileReloader;
+import dev.caravan.embedded.Ports;
 import dev.caravan.settings.StartupFailure;
 import dev.caravan.testing.LakeFiles;
 import dev.caravan.testing.RunningCaravan;
@@ -138,10 +139,29 @@ class FlowsIT {
         Files.writeString(otherRoutes.resolve("flows/comments.camel.yaml"), flow("- integer: [likes]")
                 .replace("value: shop.comments", "value: caravan.pins"));
 
-        assertThatThrownBy(() -> RunningCaravan.start(otherData, Map.of("caravan.routes-dir", otherRoutes.toString())))
+        int kafkaPort = Ports.freePort("127.0.0.1");
+        int mongoPort = Ports.freePort("127.0.0.1");
+        int s3Port = Ports.freePort("127.0.0.1");
+
+        assertThatThrownBy(() -> RunningCaravan.start(otherData, Map.of("caravan.routes-dir", otherRoutes.toString(),
+                "caravan.embedded.kafka.port", String.valueOf(kafkaPort),
+                "caravan.embedded.mongo.port", String.valueOf(mongoPort),
+                "caravan.embedded.s3.port", String.valueOf(s3Port))))
                 .satisfies(e -> assertThat(StartupFailure.find(e)).isNotNull().extracting(Throwable::getMessage)
                         .asString().contains("reads topic caravan.pins, which flow").contains("comments", "pins")
                         .contains("/flows/").doesNotContain("\n"));
+        // the embedded servers it had started are stopped: a broker left running on a data directory that is then
+        // removed halts the whole JVM when it next touches its files
+        assertThat(List.of(kafkaPort, mongoPort, s3Port)).as("nothing listens any more").noneMatch(FlowsIT::listening);
+    }
+
+    private static boolean listening(int port) {
+        try (java.net.Socket socket = new java.net.Socket()) {
+            socket.connect(new java.net.InetSocketAddress("127.0.0.1", port), 1000);
+            return true;
+        } catch (IOException refused) {
+            return false;
+        }
     }
 
     private static Document awaitComment(String id) {

@@ -42,7 +42,7 @@ public final class RunningCaravan implements AutoCloseable {
         this.main = Caravan.create(properties);
         this.thread = new Thread(() -> {
             try {
-                main.run();
+                Caravan.run(main);
             } catch (Throwable e) {
                 failure.set(e);
             }
