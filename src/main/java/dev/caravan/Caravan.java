@@ -86,6 +86,8 @@ public final class Caravan {
         RoutesSetup routes = new RoutesSetup();
         main.addMainListener(new HttpServerSetup());
         main.addMainListener(new dev.caravan.config.RouteMetricsSetup());
+        // the sinks' consumer routes stop before the per-record routes they call, so a batch in flight finishes
+        main.addMainListener(new dev.caravan.config.SinksStopFirst());
         main.addMainListener(routes);
         // the flows are read from the loaded route files before the routes that depend on them start
         main.addMainListener(new FlowsSetup());

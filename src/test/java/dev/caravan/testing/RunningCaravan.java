@@ -37,6 +37,7 @@ public final class RunningCaravan implements AutoCloseable {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private MongoClient mongo;
     private S3Client s3;
+    private boolean stoppedCleanly;
 
     private RunningCaravan(Map<String, String> properties) {
         this.main = Caravan.create(properties);
@@ -158,10 +159,17 @@ public final class RunningCaravan implements AutoCloseable {
         if (s3 != null) {
             s3.close();
         }
+        CamelContext context = main.getCamelContext();
         main.completed();
         thread.join(Duration.ofSeconds(90).toMillis());
         if (thread.isAlive()) {
             throw new AssertionError("Caravan did not stop within 90 s");
         }
+        stoppedCleanly = context == null || !context.getShutdownStrategy().hasTimeoutOccurred();
+    }
+
+    /** After close: true unless Camel's graceful shutdown timed out and forced routes down mid-exchange. */
+    public boolean stoppedCleanly() {
+        return stoppedCleanly;
     }
 }
