@@ -219,7 +219,9 @@ public final class LakeWriter implements Ownership.Listener {
                     if (consumerThread) {
                         commitPending(tp);
                     }
-                    if (pendingCommits.containsKey(tp) || suspended.contains(tp) || !fenced(tp, unit)) {
+                    // not ours (any more): left quietly, the next poll forgets it; a loss while landing is logged
+                    if (pendingCommits.containsKey(tp) || suspended.contains(tp)
+                            || !fence.owns(unit.topic, unit.partition)) {
                         break;
                     }
                     try {
