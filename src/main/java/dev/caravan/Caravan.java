@@ -85,7 +85,6 @@ public final class Caravan {
         main.configure().addConfiguration(CaravanConfiguration.class);
         RoutesSetup routes = new RoutesSetup();
         main.addMainListener(new HttpServerSetup());
-        main.addMainListener(new dev.caravan.config.RouteMetricsSetup());
         // the sinks' consumer routes stop before the per-record routes they call, so a batch in flight finishes
         main.addMainListener(new dev.caravan.config.SinksStopFirst());
         main.addMainListener(routes);

@@ -50,9 +50,6 @@ import dev.caravan.schema.SchemaRegistry;
 import dev.caravan.schema.SchemaRegistryException;
 import dev.caravan.schema.StreamFormats;
 import dev.caravan.sink.mongo.RecordParser;
-import dev.caravan.sink.mongo.SinkBatchStrategy;
-import dev.caravan.sink.mongo.SinkFailure;
-import dev.caravan.sink.mongo.UnwrapRecord;
 import dev.caravan.ingest.IngestSteps;
 import dev.caravan.ingest.KafkaPublisher;
 import dev.caravan.ops.Redrive;
@@ -162,8 +159,6 @@ public final class CaravanConfiguration implements CamelConfiguration {
         // them, and they are read from the route files once those are loaded (FlowsSetup), then after each reload
         dev.caravan.flow.Flows flows = new dev.caravan.flow.Flows(context);
         registry.bind("flows", flows);
-        registry.bind("flowRouter", dev.caravan.flow.FlowSteps.route(flows));
-        registry.bind("flowClean", dev.caravan.flow.FlowSteps.clean(flows));
         registry.bind("doorRecord", new dev.caravan.ingest.DoorRecord());
         Streams streams = Streams.of(flows, context);
         registry.bind("streams", streams);
@@ -209,11 +204,8 @@ public final class CaravanConfiguration implements CamelConfiguration {
         // the MongoDB sink: parsing, the flows' writes, bulk writer, dead letters, batch commits
         // Caravan's counters (caravan_*_total), one instance for every bean that counts
         dev.caravan.support.Meters meters = new dev.caravan.support.Meters(context);
-        dev.caravan.sink.mongo.SinkSteps.bind(registry, new RecordParser(formats), new MongoWrites(flows));
-        registry.bind("unwrapRecord", new UnwrapRecord());
+        dev.caravan.sink.mongo.SinkStages.bind(registry, flows, new RecordParser(formats), new MongoWrites(flows));
         registry.bind("currentHandOuts", new dev.caravan.sink.CurrentHandOuts());
-        registry.bind("sinkBatchStrategy", new SinkBatchStrategy());
-        registry.bind("sinkFailure", new SinkFailure());
         dev.caravan.sink.mongo.CollectionWrites collectionWrites = new dev.caravan.sink.mongo.CollectionWrites();
         String writePlan = settings.get(MongoSinkSettings.WRITE_PLAN);
         registry.bind("mongoBulkWriter", new MongoBulkWriter(mongo, c.mongoDatabase(), collectionWrites)

@@ -33,8 +33,7 @@ import org.junit.jupiter.api.Test;
         propertyPlaceholderLocations = OfflineRoutes.PROPERTIES,
         properties = {
             "camel.main.routes-include-pattern=file:routes/templates/*.camel.yaml,file:routes/flows/*.camel.yaml,"
-                    + "file:routes/sink/streams-to-mongo.camel.yaml,file:routes/sink/mongo-router.camel.yaml,"
-                    + "file:routes/config/*.camel.yaml",
+                    + "file:routes/sink/streams-to-mongo.camel.yaml,file:routes/config/*.camel.yaml",
             // the flow files' doors need an HTTP server
             "camel.server.enabled=true"
         },
