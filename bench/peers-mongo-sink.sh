@@ -9,7 +9,8 @@
 # from the first document to N; records/s = N / (first document to N). Caravan's start includes its embedded broker.
 # Needs: java 17, curl, python3, mvn (first run: fetches the worker and the connector into bench/peers/connect/target).
 # Usage: bash bench/peers-mongo-sink.sh [records, default 200000]. Never run in CI; see bench/README.md.
-# PEERS_JFR=DIR: Caravan's sink runs also write a flight recording (profile settings) to DIR/caravan-<run>.jfr.
+# PEERS_JFR=DIR: Caravan's runs also write a flight recording (profile settings) to DIR/caravan-<run>.jfr, and the
+# external MongoDB server to DIR/mongo-external.jfr.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 records="${1:-200000}"
@@ -150,8 +151,8 @@ stop "$caravan_pid"
 # 3. an external mongo-java-server (in-memory) in its own JVM, the same broker and backlog, new consumer groups
 external_port="$(port)"
 external_uri="mongodb://127.0.0.1:$external_port"
-java -cp "$work/caravan.jar:$(ls "$lib"/server/mongo-java-server-memory-backend-*.jar)" \
-  bench/peers/connect/MemoryMongoServer.java "$external_port" > "$work/mongo-external.log" 2>&1 &
+java ${PEERS_JFR:+"-XX:StartFlightRecording=settings=profile,dumponexit=true,filename=$(realpath "$PEERS_JFR")/mongo-external.jfr"} \
+  -cp "$work/caravan.jar:$(ls "$lib"/server/mongo-java-server-memory-backend-*.jar)" bench/peers/connect/MemoryMongoServer.java "$external_port" > "$work/mongo-external.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 1 60); do grep -q '^listening' "$work/mongo-external.log" && break; sleep 0.5; done
 grep -q '^listening' "$work/mongo-external.log" || fail "the external MongoDB server did not start" "$work/mongo-external.log"
