@@ -43,6 +43,13 @@ class DurableH2Backend extends H2Backend {
     private static final String FORMAT_KEY = "caravan.documentFormat";
     private static final String BSON = "bson";
 
+    /**
+     * Commands that read no data take no lock: a read of minutes (a pipeline over a million posts) with a write queued
+     * behind it holds every later reader, and a driver whose heartbeat waited 10 s took the server for down.
+     */
+    private static final Set<String> NO_DATA = Set.of("hello", "ismaster", "ping", "buildinfo", "whatsmyuri",
+            "endsessions", "getparameter", "connectionstatus", "hostinfo", "getcmdlineopts");
+
     private static final Set<String> WRITES = Set.of("insert", "update", "delete", "findandmodify", "createindexes",
             "create", "drop", "dropindexes", "dropdatabase", "renamecollection");
 
@@ -107,10 +114,12 @@ class DurableH2Backend extends H2Backend {
 
     /**
      * A write holds the write lock until it is committed, everything else a read lock: no client sees a change that a
-     * killed process could still lose. Null when this thread already holds one (a command inside a message).
+     * killed process could still lose. Null when this thread already holds one (a command inside a message), and for
+     * a command that reads no data.
      */
     private Lock lockFor(String command) {
-        if (visibility.isWriteLockedByCurrentThread() || visibility.getReadHoldCount() > 0) {
+        if (visibility.isWriteLockedByCurrentThread() || visibility.getReadHoldCount() > 0
+                || command != null && NO_DATA.contains(command.toLowerCase())) {
             return null;
         }
         Lock lock = command != null && WRITES.contains(command.toLowerCase()) ? visibility.writeLock()

@@ -33,18 +33,34 @@ public final class EmbeddedMongo implements AutoCloseable {
     private MongoServer server;
     private InetSocketAddress address;
 
+    /**
+     * The server answers each command on the network thread of its connection (netty's event loop), and a connection
+     * keeps its thread: with netty's default of two per core, a pipeline of minutes held every client that shared
+     * its thread, the drivers' heartbeats included, which then took the server for down. With this many, connections
+     * share a thread only past this count (Caravan opens a few dozen).
+     */
+    static final int NETWORK_THREADS = 64;
+
+    private final java.util.function.Function<String, DurableH2Backend> backends;
+
     public EmbeddedMongo(Path file, String host, int port) {
+        this(file, host, port, DurableH2Backend::new);
+    }
+
+    /** With a backend of the test's making (a seam). */
+    EmbeddedMongo(Path file, String host, int port, java.util.function.Function<String, DurableH2Backend> backends) {
         this.file = file;
         this.host = host;
         this.port = port;
+        this.backends = backends;
     }
 
     public void start() throws Exception {
         Files.createDirectories(file.getParent());
-        backend = new DurableH2Backend(file.toAbsolutePath().toString());
+        backend = backends.apply(file.toAbsolutePath().toString());
         backend.version(VERSION);
         server = new MongoServer(backend);
-        server.bind(host, port);
+        server.bind(new InetSocketAddress(host, port), 1, NETWORK_THREADS);
         address = server.getLocalAddress();
     }
 
