@@ -50,7 +50,9 @@ public final class CaravanProcess implements AutoCloseable {
             if (!process.isAlive() && !stdout().contains("Caravan is ready")) {
                 throw new AssertionError("Caravan exited with " + process.exitValue() + ":\n" + stdout() + "\n" + stderr());
             }
-            return stdout().contains("Caravan is ready");
+            // the banner's last line: it is one log message, and the pipe may hand it over in two reads
+            String out = stdout();
+            return out.contains("Caravan is ready") && out.indexOf("\n  Access   ", out.indexOf("Caravan is ready")) > 0;
         });
         return this;
     }
