@@ -117,6 +117,9 @@ public final class LakeSinkBench {
             env.put("CARAVAN_LAKE_FLOWS", "pins");
             env.put("CARAVAN_FLOWS_PINS_LAKE", zones);
             env.put("CARAVAN_LAKE_FLUSH_RECORDS", String.valueOf(flushRecords));
+            env.put("CARAVAN_LAKE_GZIP_THREADS", String.valueOf(gzipThreads));
+            // the benchmark stops and starts the lake's route through its MBean
+            env.put("CAMEL_MAIN_JMXENABLED", "true");
             if (!group.equals(LAKE_GROUP)) {
                 env.put("CARAVAN_LAKE_GROUP", group);
             }
@@ -144,6 +147,7 @@ public final class LakeSinkBench {
     static List<LakeConfig> configs;
     static int flushRecords;
     static boolean inlineClean;
+    static int gzipThreads;
     static int pollMs;
     static int lakeTimeoutS;
     static int rawTimeoutS;
@@ -240,6 +244,7 @@ public final class LakeSinkBench {
         String configsOpt = opts.text("configs", "raw+clean,raw");
         flushRecords = opts.positive("flush-records", 10_000);
         inlineClean = opts.zeroOrMore("inline-clean", 1) != 0;
+        gzipThreads = opts.zeroOrMore("gzip-threads", 1);
         pollMs = opts.positive("poll-ms", 200);
         lakeTimeoutS = opts.positive("lake-timeout-s", 900);
         rawTimeoutS = opts.positive("raw-timeout-s", 600);
@@ -287,7 +292,7 @@ public final class LakeSinkBench {
                         .put("payload_bytes", payloadBytes).put("topic", TOPIC).put("partitions", PARTITIONS)
                         .put("flush_records", flushRecords).put("lake_batch", LAKE_BATCH)
                         .put("configurations", configs.stream().map(LakeConfig::name).toList())
-                        .put("warmup_records", warmupRecords).put("inline_clean", inlineClean).put("poll_ms", pollMs)
+                        .put("warmup_records", warmupRecords).put("inline_clean", inlineClean).put("gzip_threads", gzipThreads).put("poll_ms", pollMs)
                         .put("lake_timeout_s", lakeTimeoutS).put("raw_timeout_s", rawTimeoutS)
                         .put("settle_s", settleS).put("jfr_s", jfrS))
                 .put("targets", new Json().put("lake_min_percent_of_raw_limit", TARGET * 100));

@@ -11,6 +11,8 @@
 # Usage: bash bench/peers-mongo-sink.sh [records, default 200000]. Never run in CI; see bench/README.md.
 # PEERS_JFR=DIR: Caravan's runs also write a flight recording (profile settings) to DIR/caravan-<run>.jfr, and the
 # external MongoDB server to DIR/mongo-external.jfr.
+# PEERS_WRITE_PLAN=PLAN: caravan.mongo.write-plan of Caravan's run on the external server (default: auto, which
+# upserts there, as the connector does; read-first inserts the keys it does not find).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 records="${1:-200000}"
@@ -162,7 +164,8 @@ drain kafka-connect external-memory "$external_uri" connect_pins "$work/connect-
 stop "$connect_pid"
 stop "$caravan_pid"
 drain caravan external-memory "$external_uri" pins "$work/caravan-sink-external.log" \
-  start_caravan sink-external CARAVAN_MONGO_FLOWS=pins CARAVAN_MONGO_GROUP=caravan-mongo-external MONGODB_URI="$external_uri"
+  start_caravan sink-external CARAVAN_MONGO_FLOWS=pins CARAVAN_MONGO_GROUP=caravan-mongo-external MONGODB_URI="$external_uri" \
+  CARAVAN_MONGO_WRITE_PLAN="${PEERS_WRITE_PLAN:-auto}"
 check external-memory "$external_uri"
 dead_letters="$(backlog records "$brokers" caravan.pins.dlq)"
 stop "$caravan_pid"

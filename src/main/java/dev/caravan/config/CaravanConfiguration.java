@@ -234,6 +234,7 @@ public final class CaravanConfiguration implements CamelConfiguration {
                         (int) settings.get(LakeSettings.ROTATE_INTERVAL).toMillis()),
                 flows, settings.get(LakeSettings.AVRO_CODEC), java.time.Clock.systemUTC())
                 .parquetCodec(settings.get(LakeSettings.PARQUET_CODEC))
+                .compressingOn(settings.get(LakeSettings.GZIP_THREADS))
                 .decodingWith(formats)
                 .fencedBy((topic, partition) -> ownership.owns(lakeGroup,
                         new org.apache.kafka.common.TopicPartition(topic, partition)))

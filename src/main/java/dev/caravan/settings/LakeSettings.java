@@ -30,6 +30,9 @@ public final class LakeSettings {
     public static final Setting<Duration> BATCH_INTERVAL = Setting.millis("caravan.lake.batch-interval-ms", 1_000,
             "A batch that is not full is handed over after this many ms");
 
+    public static final Setting<Integer> GZIP_THREADS = Setting.integer("caravan.lake.gzip-threads", 1,
+            "Threads that gzip NDJSON lake files beside the consumer thread (0 = the consumer thread does it)");
+
     public static final Setting<String> AVRO_CODEC = Setting.text("caravan.lake.avro-codec", "deflate",
             "Compression of Avro lake files: deflate, snappy or null");
 

@@ -145,6 +145,7 @@ public final class SettingsCatalogue {
                     LakeSettings.CHECK_INTERVAL,
                     LakeSettings.BATCH_SIZE,
                     LakeSettings.BATCH_INTERVAL,
+                    LakeSettings.GZIP_THREADS,
                     LakeSettings.AVRO_CODEC,
                     LakeSettings.PARQUET_CODEC,
                     LakeSettings.COMPACTION_DAILY_CRON,

@@ -29,6 +29,7 @@ final class LakeAppender {
     volatile StreamFormats formats;
     volatile org.apache.parquet.hadoop.metadata.CompressionCodecName parquetCodec = ParquetFiles.codec("zstd");
     volatile LakeWriter.Refusals refusals = LakeWriter.Refusals.NONE;
+    volatile GzipMembers.Pool gzip = new GzipMembers.Pool(0);
 
     LakeAppender(LakeKeys keys, dev.caravan.flow.Flows flows, String avroCodec, Clock clock) {
         this.keys = keys;
@@ -147,7 +148,7 @@ final class LakeAppender {
             if (format.equals(ParquetFiles.FORMAT)) {
                 return ParquetFiles.clean(key, unit.topic, offset, parquetCodec);
             }
-            return new NdjsonFile(key, zone, offset, zone.equals("raw") ? RAW_SCHEMA
+            return new NdjsonFile(key, zone, offset, gzip, zone.equals("raw") ? RAW_SCHEMA
                     : unit.topic + " cleaned by " + cleaning.cleaner(unit.topic));
         });
     }

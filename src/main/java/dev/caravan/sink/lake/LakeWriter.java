@@ -100,6 +100,14 @@ public final class LakeWriter implements Ownership.Listener {
         return this;
     }
 
+    /** NDJSON files are deflated on this many threads beside the consumer's (0: on the consumer's own). */
+    public LakeWriter compressingOn(int threads) {
+        GzipMembers.Pool previous = appender.gzip;
+        appender.gzip = new GzipMembers.Pool(threads);
+        previous.close();
+        return this;
+    }
+
     /** Decodes Avro (Confluent wire format) records with these streams' schemas; without it they are opaque bytes. */
     public LakeWriter decodingWith(StreamFormats formats) {
         appender.formats = formats;
