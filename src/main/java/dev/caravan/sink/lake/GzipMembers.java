@@ -126,7 +126,7 @@ final class GzipMembers {
                         Thread t = new Thread(task, "caravan-lake-gzip-" + n.incrementAndGet());
                         t.setDaemon(true);
                         return t;
-                    }, new ThreadPoolExecutor.CallerRunsPolicy());
+                    }, (task, full) -> task.run()); // unlike CallerRunsPolicy, also once shut down: no member is lost
             // idle threads go away, so a quiet lake holds none
             pool.allowCoreThreadTimeOut(true);
             executor = pool;

@@ -17,6 +17,7 @@ import java.util.zip.GZIPInputStream;
 import java.util.zip.Inflater;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A lake NDJSON file deflated as several gzip members beside the writer reads back as one stream. */
@@ -87,6 +88,20 @@ class GzipMembersTest {
             release.countDown();
             assertThat(new String(onPool.get(), StandardCharsets.UTF_8)).startsWith("caravan-lake-gzip-");
         }
+    }
+
+    @Test
+    @Timeout(30) // a member the pool dropped would make finish() wait for ever
+    void aFileStillFinishesWhenItsPoolWasShutDownMeanwhile() throws Exception {
+        GzipMembers.Pool pool = new GzipMembers.Pool(1);
+        GzipMembers file = new GzipMembers(pool);
+        byte[] half = lines(file, 20_000);
+        pool.close();
+        byte[] rest = lines(file, 20_000);
+
+        byte[] whole = java.util.Arrays.copyOf(half, half.length + rest.length);
+        System.arraycopy(rest, 0, whole, half.length, rest.length);
+        assertThat(gunzip(file.finish())).isEqualTo(whole);
     }
 
     /** Writes n JSON lines the way the lake does (line, then its newline) and returns the bytes written. */
