@@ -92,7 +92,8 @@ final class GzipMembers {
         byte[] full = chunk;
         int length = used;
         members.add(pool.submit(() -> deflate(full, length)));
-        chunk = new byte[64 * 1024];
+        // a file that filled one member is a large one: the next starts at full size instead of growing again
+        chunk = new byte[MEMBER_BYTES];
         used = 0;
     }
 
