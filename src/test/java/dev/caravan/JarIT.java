@@ -139,6 +139,33 @@ class JarIT {
                 .anyMatch(l -> l.contains(" kafka.server.KafkaRaftServer source: shared objects file"));
     }
 
+    @Test
+    void theLauncherRecordsTheArchiveOnceAndStartsFromIt() throws Exception {
+        Path archive = workDir.resolve("caravan.jsa");
+        Path classLog = workDir.resolve("classes.log");
+        Map<String, String> env = Map.of("CARAVAN_HTTP_PORT", "0", "CARAVAN_EMBEDDED_KAFKA_PORT", "0",
+                "CARAVAN_EMBEDDED_MONGO_PORT", "0", "CARAVAN_EMBEDDED_S3_PORT", "0",
+                "CARAVAN_CDS_ARCHIVE", archive.toString(),
+                // -Xshare:on: a start that cannot map the archive fails instead of quietly loading from the jar
+                "JAVA_OPTS", "-Xshare:on -Xlog:class+load=info:file=" + classLog);
+
+        app = CaravanProcess.startWithLauncher(workDir, env).awaitReady();
+        app.terminate();
+        assertThat(app.waitFor(Duration.ofSeconds(90))).isTrue();
+        assertThat(app.stderr()).contains("recording the class archive");
+        assertThat(archive).isNotEmptyFile();
+        assertThat(Files.readAllLines(classLog))
+                .anyMatch(l -> l.contains(" dev.caravan.config.CaravanConfiguration source: shared objects file"));
+
+        // the next start maps the same archive without a warm-up
+        long recorded = Files.getLastModifiedTime(archive).toMillis();
+        app = CaravanProcess.startWithLauncher(workDir, env).awaitReady();
+        app.terminate();
+        assertThat(app.waitFor(Duration.ofSeconds(90))).isTrue();
+        assertThat(app.stderr()).doesNotContain("recording the class archive");
+        assertThat(Files.getLastModifiedTime(archive).toMillis()).isEqualTo(recorded);
+    }
+
     private static HttpResponse<String> post(HttpClient http, int port, String json) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/inbox"))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build(),

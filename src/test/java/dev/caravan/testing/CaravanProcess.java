@@ -37,6 +37,20 @@ public final class CaravanProcess implements AutoCloseable {
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(List.of(jvmArgs));
         command.addAll(List.of("-jar", JAR.toString()));
+        return launch(workDir, env, command);
+    }
+
+    /** bin/caravan in {@code workDir}, on target/caravan.jar, with the test's java first on the PATH. */
+    public static CaravanProcess startWithLauncher(Path workDir, Map<String, String> env) throws IOException {
+        Map<String, String> withJar = new java.util.HashMap<>(env);
+        withJar.put("CARAVAN_JAR", JAR.toString());
+        withJar.put("PATH", Path.of(System.getProperty("java.home"), "bin") + java.io.File.pathSeparator
+                + System.getenv("PATH"));
+        return launch(workDir, withJar, List.of("bash", Path.of("bin", "caravan").toAbsolutePath().toString()));
+    }
+
+    private static CaravanProcess launch(Path workDir, Map<String, String> env, List<String> command)
+            throws IOException {
         ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile());
         pb.environment().keySet().removeIf(k -> k.startsWith("CARAVAN_") || k.matches("KAFKA_BROKERS|MONGODB_.*|S3_.*|NYT_API_KEY|FOOTBALL_API_TOKEN"));
         pb.environment().putAll(env);
