@@ -12,9 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import com.mongodb.MongoWriteException;
 import com.mongodb.client.MongoClient;
@@ -210,37 +208,28 @@ class DurableH2BackendTest {
 
     @Test
     void anotherClientSeesAWriteOnlyOnceItIsCommitted() throws Exception {
-        CountDownLatch commitMayFinish = new CountDownLatch(1);
-        CountDownLatch committing = new CountDownLatch(1);
-        AtomicBoolean hold = new AtomicBoolean();
+        CommitGate gate = new CommitGate();
         DurableH2Backend backend = new DurableH2Backend(new MVStore.Builder()
                 .fileName(dir.resolve("visible.mv").toString()).open()) {
             @Override
             void commitWrite() {
-                if (hold.get()) {
-                    committing.countDown();
-                    try {
-                        commitMayFinish.await(30, TimeUnit.SECONDS);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                }
+                gate.pass();
                 super.commitWrite();
             }
         };
         try (Session session = new Session(backend);
                 MongoClient reader = MongoClients.create(session.uri())) {
             session.pins().insertOne(pin(1)); // the collection exists, so the next insert is one write command
-            hold.set(true);
+            gate.arm();
 
             CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> session.pins().insertOne(pin(2)));
-            assertThat(committing.await(30, TimeUnit.SECONDS)).as("the write reached its commit").isTrue();
+            assertThat(gate.awaitCommitting(30)).as("the write reached its commit").isTrue();
             CompletableFuture<Document> read = CompletableFuture.supplyAsync(() ->
                     reader.getDatabase("caravan").getCollection("pins").find(Filters.eq("_id", "id-2")).first());
             // while the commit is held, the read waits rather than seeing the uncommitted document
             await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(5)).until(() -> !read.isDone());
 
-            commitMayFinish.countDown();
+            gate.release();
             writer.get(30, TimeUnit.SECONDS);
             assertThat(read.get(30, TimeUnit.SECONDS)).as("read after the commit").isNotNull();
         }

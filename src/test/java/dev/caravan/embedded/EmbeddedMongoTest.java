@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
@@ -27,20 +25,11 @@ class EmbeddedMongoTest {
 
     @Test
     void whileAWriteHoldsItsCommitAndAReadWaitsForItNewClientsConnectAndPing() throws Exception {
-        CountDownLatch commitMayFinish = new CountDownLatch(1);
-        CountDownLatch committing = new CountDownLatch(1);
-        AtomicBoolean hold = new AtomicBoolean();
+        CommitGate gate = new CommitGate();
         EmbeddedMongo server = new EmbeddedMongo(dir.resolve("m.mv"), "127.0.0.1", 0, file -> new DurableH2Backend(file) {
             @Override
             void commitWrite() {
-                if (hold.get()) {
-                    committing.countDown();
-                    try {
-                        commitMayFinish.await(60, TimeUnit.SECONDS);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                }
+                gate.pass();
                 super.commitWrite();
             }
         });
@@ -50,9 +39,9 @@ class EmbeddedMongoTest {
             var pins = writer.getDatabase("caravan").getCollection("pins");
             pins.insertOne(new Document("_id", 1));
             reader.getDatabase("caravan").getCollection("pins").find().first(); // the reader's connection exists
-            hold.set(true);
+            gate.arm();
             CompletableFuture<Void> write = CompletableFuture.runAsync(() -> pins.insertOne(new Document("_id", 2)));
-            assertThat(committing.await(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(gate.awaitCommitting(30)).isTrue();
             CompletableFuture<Document> read = CompletableFuture.supplyAsync(() ->
                     reader.getDatabase("caravan").getCollection("pins").find(Filters.eq("_id", 2)).first());
 
@@ -66,11 +55,11 @@ class EmbeddedMongoTest {
             }
             assertThat(read).as("the read still waits for the commit").isNotDone();
 
-            commitMayFinish.countDown();
+            gate.release();
             write.get(30, TimeUnit.SECONDS);
             assertThat(read.get(30, TimeUnit.SECONDS)).isNotNull();
         } finally {
-            commitMayFinish.countDown();
+            gate.release();
             server.close();
         }
     }
