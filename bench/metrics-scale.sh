@@ -12,8 +12,11 @@
 # posts); the default is the embedded server, inside the heap.
 # load=kafka produces the same generator's posts straight to the flows' topics (PostsBacklog.java) instead of posting
 # them through the ingest API, which sends about 250 posts/s here with the sinks and an external server beside it.
+# Caravan's resident set (heap, DuckDB's native memory and the rest) is sampled every 250 ms during the timed recompute.
 # Usage: bash bench/metrics-scale.sh [posts, default 30000] [jar, default target/caravan.jar]
 #        [mongo: embedded (default), external or external-h2] [load: api (default) or kafka]. Never run in CI.
+#        SERVER_HEAP (default 4g): the external-h2 server's -Xmx (its aggregation holds a collection in memory: 14g
+#        for a million posts).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 posts="${1:-30000}"
@@ -40,7 +43,7 @@ if [ "$mongo" = external ]; then
   external=(MONGODB_URI="mongodb://127.0.0.1:$mongo_port")
 elif [ "$mongo" = external-h2 ]; then
   mongo_port="$(port)"
-  java -Xmx4g -cp "$work/app.jar" bench/peers/connect/FileMongoServer.java "$work/mongo/caravan.mv.db" "$mongo_port" \
+  java -Xmx"${SERVER_HEAP:-4g}" -cp "$work/app.jar" bench/peers/connect/FileMongoServer.java "$work/mongo/caravan.mv.db" "$mongo_port" \
     > "$work/mongo.log" 2>&1 &
   server=$!
   for _ in $(seq 1 60); do grep -q '^listening' "$work/mongo.log" && break; sleep 0.5; done
@@ -79,15 +82,19 @@ echo "[metrics] posts in MongoDB and in the lake: $stream"
 heap() { jstat -gc "$app" 250 | awk 'NR > 1 { used = ($3 + $4 + $6 + $8) / 1024; if (used > max) max = used } END { printf "%.0f", max }'; }
 jstat -gc "$app" 250 > "$work/jstat.txt" &
 sampler=$!
+(while :; do ps -o rss= -p "$app"; sleep 0.25; done) > "$work/rss.txt" 2>/dev/null &
+rss_sampler=$!
 t0=$(date +%s%N)
 curl -fsS -X POST "http://127.0.0.1:$http/api/v1/metrics/recompute" > "$work/report.json"
 t1=$(date +%s%N)
-kill "$sampler"
+kill "$sampler" "$rss_sampler"
 peak="$(awk 'NR > 1 { used = ($3 + $4 + $6 + $8) / 1024; if (used > max) max = used } END { printf "%.0f", max }' "$work/jstat.txt")"
+rss="$(awk '$1 > max { max = $1 } END { printf "%.0f", max / 1024 }' "$work/rss.txt")"
 agree="$(python3 -c 'import json; d=json.load(open("'"$work/report.json"'")); print(d["agree"], [m["name"] for m in d["metrics"] if not m["agree"]])')"
 cp "$work/report.json" "${TMPDIR:-/tmp}/metrics-scale-report.json"
-printf '[metrics] recompute of every metric: %d ms, heap used at most %s MB while it ran, agree: %s\n' \
-  $(( (t1 - t0) / 1000000 )) "$peak" "$agree"
+took="$(python3 -c 'import json; t=json.load(open("'"$work/report.json"'")).get("took", {}); print(t.get("streamMs", "-"), "ms in MongoDB,", t.get("batchMs", "-"), "ms in DuckDB")')"
+printf '[metrics] recompute of every metric: %d ms (%s), heap used at most %s MB, resident set at most %s MB while it ran, agree: %s\n' \
+  $(( (t1 - t0) / 1000000 )) "$took" "$peak" "$rss" "$agree"
 for name in $(python3 -c 'import json; d=json.load(open("'"$work/report.json"'")); print(" ".join(m["name"] for m in d["metrics"] if not m["agree"]))'); do
   curl -fsS "http://127.0.0.1:$http/api/v1/metrics/$name" > "${TMPDIR:-/tmp}/metrics-scale-$name.json"
 done

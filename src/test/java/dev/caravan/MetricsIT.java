@@ -106,6 +106,8 @@ class MetricsIT {
             assertThat(report.at("/posts/stream").asInt()).isEqualTo(POSTS);
             assertThat(report.at("/posts/batch").asInt()).isEqualTo(POSTS);
             assertThat(report.get("agree").asBoolean()).as(report.toPrettyString()).isTrue();
+            assertThat(report.at("/took/streamMs").isIntegralNumber()).as(report.toString()).isTrue();
+            assertThat(report.at("/took/batchMs").asLong()).as(report.toString()).isPositive();
 
             Map<String, List<Map<String, Object>>> expected = expected(posts);
             JsonNode list = JSON.readTree(app.get("/api/v1/metrics").body());

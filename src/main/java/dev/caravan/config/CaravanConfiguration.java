@@ -255,7 +255,8 @@ public final class CaravanConfiguration implements CamelConfiguration {
                 settings.get(MetricsSettings.COLLECTION),
                 new dev.caravan.metrics.MetricFiles(java.nio.file.Path.of(settings.get(MetricsSettings.DIR))),
                 new dev.caravan.metrics.LakeSql(flows, new dev.caravan.sink.lake.LakeMirror(lakeStore, lakeKeys,
-                        settings.dataDir().resolve("lake-mirror"))),
+                        settings.dataDir().resolve("lake-mirror")), settings.get(MetricsSettings.SQL_MEMORY),
+                        settings.dataDir().resolve("lake-sql-spill")),
                 () -> flows.joins().isEmpty() ? "posts" : flows.joins().keySet().iterator().next(),
                 java.time.Clock.systemUTC(), collectionWrites,
                 settings.get(MetricsSettings.IDLE_REFRESH).toMillis()));

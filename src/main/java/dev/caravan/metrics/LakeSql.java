@@ -30,10 +30,19 @@ public final class LakeSql {
 
     private final Flows flows;
     private final LakeMirror mirror;
+    private final int memoryMb;
+    private final java.nio.file.Path spill;
 
-    public LakeSql(Flows flows, LakeMirror mirror) {
+    /**
+     * @param memoryMb the most native memory a query session holds (DuckDB's memory_limit), so the process's memory
+     *                 does not grow with the lake...
+     * @param spill    ...as what does not fit goes to files here
+     */
+    public LakeSql(Flows flows, LakeMirror mirror, int memoryMb, java.nio.file.Path spill) {
         this.flows = flows;
         this.mirror = mirror;
+        this.memoryMb = memoryMb;
+        this.spill = spill;
     }
 
     /** Runs each query against one fresh copy of the lake; a failing query answers its error, the others run. */
@@ -42,10 +51,11 @@ public final class LakeSql {
         try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement s = c.createStatement()) {
             s.execute("SET autoinstall_known_extensions = false");
             s.execute("SET TimeZone = 'UTC'");
+            s.execute("SET memory_limit = '" + memoryMb + "MB'");
+            s.execute("SET temp_directory = '" + quoted(spill.toAbsolutePath()) + "'");
             // a metric's SQL reads the lake's copy and nothing else of this machine (and cannot turn that back on)
             java.nio.file.Files.createDirectories(mirror.root());
-            s.execute("SET allowed_directories = ['" + mirror.root().toAbsolutePath().toString().replace("'", "''")
-                    + "/']");
+            s.execute("SET allowed_directories = ['" + quoted(mirror.root().toAbsolutePath()) + "/']");
             s.execute("SET enable_external_access = false");
             List<String> missing = views(s);
             for (String sql : sqls) {
@@ -70,6 +80,10 @@ public final class LakeSql {
             throw new java.io.UncheckedIOException("cannot create the lake's copy at " + mirror.root(), e);
         }
         return out;
+    }
+
+    private static String quoted(java.nio.file.Path p) {
+        return p.toString().replace("'", "''");
     }
 
     /** A query's rows, or why it failed. */

@@ -120,15 +120,23 @@ public final class Metrics {
         List<Map<String, Object>> report = new ArrayList<>();
         boolean allAgree = true;
         List<DeclaredMetric> metrics = declared.all();
+        long t0 = System.nanoTime();
         List<LakeSql.Result> answers = lakeSql.query(metrics.stream().map(DeclaredMetric::sql).toList());
+        long batchNanos = System.nanoTime() - t0;
+        long streamNanos = 0;
         for (int i = 0; i < metrics.size(); i++) {
             DeclaredMetric m = metrics.get(i);
-            allAgree &= compare(m.name(), m.description(), live(m), answers.get(i).rows(), answers.get(i).error(),
+            long t1 = System.nanoTime();
+            List<Map<String, Object>> stream = live(m);
+            streamNanos += System.nanoTime() - t1;
+            allAgree &= compare(m.name(), m.description(), stream, answers.get(i).rows(), answers.get(i).error(),
                     now, report);
         }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("computedAt", now.toInstant().toString());
         out.put("agree", allAgree);
+        // what each engine took: every pipeline in MongoDB (a refresh's work), every query in DuckDB
+        out.put("took", Map.of("streamMs", streamNanos / 1_000_000, "batchMs", batchNanos / 1_000_000));
         out.put("posts", Map.of("stream", postsInMongo(), "batch", postsInLake()));
         out.put("metrics", report);
         return out;

@@ -156,6 +156,7 @@ public final class SettingsCatalogue {
                     MetricsSettings.COLLECTION,
                     MetricsSettings.REFRESH,
                     MetricsSettings.IDLE_REFRESH,
+                    MetricsSettings.SQL_MEMORY,
                     MetricsSettings.RECOMPUTE_CRON,
                     MetricsSettings.NAMESPACE),
             group("Long operations over HTTP (routes/ops/operations.camel.yaml): poller runs, redrive, compaction, " +

@@ -48,7 +48,8 @@ class LakeSqlTest {
                 Flow.of(Map.of("name", "old", "topic", "o", "collection", "old", "businessKey", "id",
                         "lakeFormat", "avro"), "test"),
                 Flow.of(Map.of("name", "quiet", "topic", "q", "collection", "quiet", "businessKey", "id"), "test")));
-        sql = new LakeSql(flows, new LakeMirror(new LakeStore(s3, "lake"), new LakeKeys(""), dir.resolve("mirror")));
+        sql = new LakeSql(flows, new LakeMirror(new LakeStore(s3, "lake"), new LakeKeys(""), dir.resolve("mirror")),
+                100, dir.resolve("spill"));
         put("m", 0, """
                 {"match_id":1,"last_updated":"2024-01-02","score":"first","_partition":0,"_offset":0}
                 {"match_id":1,"last_updated":"2024-01-01","score":"older, later","_partition":0,"_offset":1}
@@ -119,6 +120,20 @@ class LakeSqlTest {
 
         assertThat(r.rows()).isEmpty();
         assertThat(r.error()).contains("Permission Error");
+    }
+
+    @Test
+    void theEngineHoldsAtMostItsMemoryLimitAndSpillsWhatDoesNotFit() {
+        List<LakeSql.Result> r = sql.query(List.of(
+                "SELECT current_setting('memory_limit') AS m, current_setting('temp_directory') AS t",
+                // a window over 3,000,000 hashes needs about four times the 100 MB the engine may hold
+                "SELECT max(n) AS n FROM (SELECT row_number() OVER (ORDER BY md5(range::VARCHAR)) AS n "
+                        + "FROM range(3000000))"));
+
+        assertThat(r.get(0).rows()).containsExactly(Map.of("m", "95.3 MiB",
+                "t", dir.resolve("spill").toAbsolutePath().toString()));
+        assertThat(r.get(1).error()).isNull();
+        assertThat(r.get(1).rows()).containsExactly(Map.of("n", 3_000_000L));
     }
 
     private static void put(String topic, long offset, String lines) {
