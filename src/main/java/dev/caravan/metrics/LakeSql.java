@@ -22,28 +22,14 @@ import dev.caravan.sink.lake.LakeMirror;
  * Each query sees one view per flow with a clean zone, named for the flow (the newest record per business key, as the
  * MongoDB sink keeps it), and one per joined collection (posts: the newest part per join key, each part a struct
  * named as the flow's join declares), so the same question reads alike on both sides.
+ *
+ * @param memoryMb the most native memory a query session accounts for (DuckDB's memory_limit; 0: DuckDB's default)...
+ * @param spill    ...past which it spills to files here
  */
-public final class LakeSql {
+public record LakeSql(Flows flows, LakeMirror mirror, int memoryMb, java.nio.file.Path spill) {
 
     private static final java.util.regex.Pattern MISSING_TABLE =
             java.util.regex.Pattern.compile("Table with name ([\\w-]+) does not exist");
-
-    private final Flows flows;
-    private final LakeMirror mirror;
-    private final int memoryMb;
-    private final java.nio.file.Path spill;
-
-    /**
-     * @param memoryMb the most native memory a query session holds (DuckDB's memory_limit), so the process's memory
-     *                 does not grow with the lake...
-     * @param spill    ...as what does not fit goes to files here
-     */
-    public LakeSql(Flows flows, LakeMirror mirror, int memoryMb, java.nio.file.Path spill) {
-        this.flows = flows;
-        this.mirror = mirror;
-        this.memoryMb = memoryMb;
-        this.spill = spill;
-    }
 
     /** Runs each query against one fresh copy of the lake; a failing query answers its error, the others run. */
     public List<Result> query(List<String> sqls) {
@@ -51,7 +37,9 @@ public final class LakeSql {
         try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement s = c.createStatement()) {
             s.execute("SET autoinstall_known_extensions = false");
             s.execute("SET TimeZone = 'UTC'");
-            s.execute("SET memory_limit = '" + memoryMb + "MB'");
+            if (memoryMb > 0) {
+                s.execute("SET memory_limit = '" + memoryMb + "MB'");
+            }
             s.execute("SET temp_directory = '" + quoted(spill.toAbsolutePath()) + "'");
             // a metric's SQL reads the lake's copy and nothing else of this machine (and cannot turn that back on)
             java.nio.file.Files.createDirectories(mirror.root());

@@ -17,9 +17,10 @@ public final class MetricsSettings {
     public static final Setting<Duration> IDLE_REFRESH = Setting.millis("caravan.metrics.idle-refresh-ms", 300_000,
             "Longest the stream results go unrefreshed while the sink wrote nothing they read, in ms (0 = always)");
 
-    public static final Setting<Integer> SQL_MEMORY = Setting.integer("caravan.metrics.sql-memory-mb", 1024,
-            "Most memory the batch queries' engine (DuckDB, in this process, outside the heap) holds, in MB; past it, "
-            + "it spills to DATA_DIR/lake-sql-spill (DuckDB's own default is 80 % of the machine's memory)");
+    public static final Setting<Integer> SQL_MEMORY = Setting.integer("caravan.metrics.sql-memory-mb", 0,
+            "Cap on the memory the batch queries' engine (DuckDB, in this process, outside the heap) accounts for, in "
+            + "MB, spilling beyond it to DATA_DIR/lake-sql-spill; 0 = DuckDB's default, 80 % of the machine's memory")
+            .shown("0 (see README, Analytics: its JSON reader accounts for far more than it touches)");
 
     public static final Setting<String> RECOMPUTE_CRON = Setting.text("caravan.metrics.recompute-cron", "0 0 2 * * ?",
             "When the batch recomputes every metric from the lake (Quartz cron, UTC)")
