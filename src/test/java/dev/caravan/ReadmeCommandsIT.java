@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 
+import dev.caravan.metrics.DeclaredMetric;
 import dev.caravan.testing.DuckDb;
 import dev.caravan.testing.RunningCaravan;
 import dev.caravan.testing.Tool;
@@ -23,8 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * README cannot drift from what works: every command of the README blocks marked {@code <!-- run by ReadmeCommandsIT
  * -->} runs, in README order, against a running Caravan with today's releases of the tools users have (curl,
- * mongosh, kcat, the AWS CLI), with README's addresses swapped for the test's ports. Each must succeed and print what
- * README says it prints.
+ * mongosh, kcat, the AWS CLI, DuckDB), with README's addresses swapped for the test's ports, in a directory that holds
+ * the repository's metrics. Each must succeed and print what README says it prints.
  */
 class ReadmeCommandsIT {
 
@@ -37,9 +38,10 @@ class ReadmeCommandsIT {
     static RunningCaravan app;
 
     @BeforeAll
-    static void start() {
+    static void start() throws IOException {
         app = RunningCaravan.start(data, Map.of("caravan.lake.rotate-interval-ms", "500",
                 "caravan.lake.check-interval-ms", "100"));
+        copy(Path.of("metrics"), work.resolve("metrics"));
     }
 
     @AfterAll
@@ -53,14 +55,18 @@ class ReadmeCommandsIT {
         assertThat(commands).as("marked commands in README").hasSizeGreaterThanOrEqualTo(6);
         Tool bash = Tool.require("bash", "part of every Debian");
         Map<String, String> env = environment();
+        List<String> topics = new ArrayList<>(List.of("caravan.geo"));
         for (String command : commands) {
             String tool = command.replaceFirst("^(\\S+=\\S+\\s+)*", "").split("\\s+")[0];
             if (!tool.equals("duckdb")) {
                 Tool.require(tool, "see .ci/run");
             }
             if (command.contains(" s3 cp ")) {
-                // the copy must find every file set of the records posted above
-                await().atMost(Duration.ofSeconds(60)).until(() -> app.lakeLanded("caravan.geo"));
+                // the copy must find every file set of the records posted above (MongoDB is awaited by the check)
+                await().atMost(Duration.ofSeconds(60)).until(() -> landed(topics));
+            }
+            if (command.contains(" emulate ")) {
+                topics.addAll(List.of("caravan.pins", "caravan.users"));
             }
             String local = local(command);
             Predicate<String> expected = expectation(command);
@@ -116,6 +122,47 @@ class ReadmeCommandsIT {
         return out;
     }
 
+    private static boolean landed(List<String> topics) throws Exception {
+        for (String topic : topics) {
+            if (!app.lakeLanded(topic)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** What a metric's pipeline answers in MongoDB now, as DuckDB's CSV: a header, then the rows. */
+    private static String metricInMongo(String file) {
+        DeclaredMetric metric;
+        try {
+            metric = DeclaredMetric.parse(Files.readString(Path.of(file)), file);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        StringBuilder out = new StringBuilder();
+        for (org.bson.Document row : app.mongo().getCollection(metric.collection()).aggregate(metric.pipeline())) {
+            if (out.isEmpty()) {
+                out.append(String.join(",", row.keySet())).append('\n');
+            }
+            out.append(String.join(",", row.values().stream().map(ReadmeCommandsIT::csvCell).toList())).append('\n');
+        }
+        return out.toString();
+    }
+
+    private static String csvCell(Object v) {
+        String s = v == null ? "" : v.toString();
+        return s.matches("(?s).*[\",\n].*") ? '"' + s.replace("\"", "\"\"") + '"' : s;
+    }
+
+    private static void copy(Path from, Path to) throws IOException {
+        Files.createDirectories(to);
+        try (var files = Files.list(from)) {
+            for (Path f : files.toList()) {
+                Files.copy(f, to.resolve(f.getFileName()));
+            }
+        }
+    }
+
     /** The geo records per country as MongoDB has them, as CSV with this header. */
     private static String countsInMongo(String header) {
         StringBuilder out = new StringBuilder(header).append('\n');
@@ -132,7 +179,8 @@ class ReadmeCommandsIT {
         var c = app.connections();
         String http = app.property("caravan.active.http-port");
         String mongo = c.mongoUri().replaceFirst("^mongodb://", "").replaceFirst("/.*$", "");
-        return command.replace("localhost:8080", "127.0.0.1:" + http).replace("127.0.0.1:8080", "127.0.0.1:" + http)
+        return command.replace("target/caravan.jar", Path.of("target/caravan.jar").toAbsolutePath().toString())
+                .replace("localhost:8080", "127.0.0.1:" + http).replace("127.0.0.1:8080", "127.0.0.1:" + http)
                 .replace("127.0.0.1:9092", c.kafkaBrokers()).replace("127.0.0.1:27017", mongo)
                 .replace("http://127.0.0.1:9000", c.s3Endpoint());
     }
@@ -164,6 +212,13 @@ class ReadmeCommandsIT {
         }
         if (command.contains("aws ") && command.contains(" cp ")) {
             return out -> out.contains("clean/caravan.geo/dt=");
+        }
+        if (command.contains(" emulate ")) {
+            return out -> out.contains("emulate: done") && out.contains("errors 0");
+        }
+        if (command.startsWith("duckdb") && command.contains("metrics/popular-category-by-country.yaml")) {
+            // the metric's batch SQL over the user's copy answers what its pipeline answers in MongoDB
+            return out -> out.equals(metricInMongo("metrics/popular-category-by-country.yaml"));
         }
         if (command.startsWith("duckdb")) {
             // DuckDB's counts per country are MongoDB's
