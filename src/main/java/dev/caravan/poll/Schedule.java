@@ -13,17 +13,7 @@ import org.quartz.CronExpression;
  * When a poller runs: every period ("90s", "15m", "1h", "1d", ISO "PT1H", or milliseconds) or on a Quartz cron
  * expression with seconds ("0 0 6 ? * SUN": Sundays 06:00 UTC). A poller that never ran is due at once.
  */
-public final class Schedule {
-
-    private final String text;
-    private final Duration period;
-    private final CronExpression cron;
-
-    private Schedule(String text, Duration period, CronExpression cron) {
-        this.text = text;
-        this.period = period;
-        this.cron = cron;
-    }
+public record Schedule(String text, Duration period, CronExpression cron) {
 
     public static Schedule parse(String text) {
         String s = text == null ? "" : text.trim();

@@ -10,18 +10,10 @@ import org.apache.camel.Processor;
  * which redeliver at once and leave the waiting to this). It backs off exponentially, and waits by polling with the
  * partitions paused ({@link SinkConsumer#keepAlive}), never by sleeping on the consumer thread: a sink that waits out
  * a long outage keeps its partitions instead of being expelled from its group after max.poll.interval.ms.
+ *
+ * @param initial the first wait, doubled after each attempt up to {@code max}
  */
-public final class SinkOutage implements Processor {
-
-    private final SinkProgress progress;
-    private final Duration initial;
-    private final Duration max;
-
-    public SinkOutage(SinkProgress progress, Duration initial, Duration max) {
-        this.progress = progress;
-        this.initial = initial;
-        this.max = max;
-    }
+public record SinkOutage(SinkProgress progress, Duration initial, Duration max) implements Processor {
 
     @Override
     public void process(Exchange exchange) throws InterruptedException {

@@ -14,23 +14,10 @@ import java.util.stream.Stream;
  * A local copy of topics' clean zones, kept in step with the bucket through Caravan's own S3 client, so a query engine
  * reads plain files (DuckDB's S3 access is an extension it would download). Lake files are never rewritten under one
  * name, so only new names are fetched, and names gone from the bucket (compacted) are removed here.
+ *
+ * @param root where the copies are: every topic under its own folder
  */
-public final class LakeMirror {
-
-    private final LakeStore store;
-    private final LakeKeys keys;
-    private final Path root;
-
-    public LakeMirror(LakeStore store, LakeKeys keys, Path root) {
-        this.store = store;
-        this.keys = keys;
-        this.root = root;
-    }
-
-    /** Where the copies are: every topic under its own folder. */
-    public Path root() {
-        return root;
-    }
+public record LakeMirror(LakeStore store, LakeKeys keys, Path root) {
 
     /** The topic's clean zone under {@code root/TOPIC/dt=.../hour=.../}, in step with the bucket now. */
     public synchronized Path sync(String topic) {
