@@ -145,6 +145,13 @@ class DeclaredMetricsTest {
     }
 
     @Test
+    void readmeShowsTheMetricItRunsInDuckDbAsTheFileIs() throws Exception {
+        String file = Files.readString(Path.of("metrics/popular-category-by-country.yaml"));
+
+        assertThat(Files.readString(Path.of("README.md"))).contains("```yaml\n" + file + "```");
+    }
+
+    @Test
     void usersJoinedPerYearCountsAUserOnceAndOnlyFrom2015To2020() throws Exception {
         List<Map<String, Object>> want = List.of(
                 Map.of("join_year", 2015L, "number_users_joined", 1L),
