@@ -46,6 +46,8 @@ public final class Overview implements AutoCloseable {
     private final dev.caravan.sink.SinkProgress progress;
     private final Duration timeout;
     private final dev.caravan.kafka.LazyAdmin admin;
+    /** A lag of up to 100 offsets is read, so the commit markers of transactional batches do not count as lag. */
+    private final dev.caravan.kafka.RecordsBetween recordsBetween;
 
     public Overview(dev.caravan.kafka.KafkaClientConfig kafka, Flows flows, List<Sink> sinks,
             String dlqSuffix, LakeWriter lake, dev.caravan.sink.SinkProgress progress, Duration timeout) {
@@ -57,6 +59,7 @@ public final class Overview implements AutoCloseable {
         this.lake = lake;
         this.timeout = timeout;
         this.admin = new dev.caravan.kafka.LazyAdmin(kafka, timeout);
+        this.recordsBetween = new dev.caravan.kafka.RecordsBetween(kafka, timeout, 100);
     }
 
     /** The poller writing each topic (topic -> poller), shown as the flow's source. */
@@ -140,7 +143,7 @@ public final class Overview implements AutoCloseable {
                     OffsetAndMetadata c = committed.get(p.getKey());
                     long at = c == null ? p.getValue()[0] : c.offset();
                     topicDone += Math.max(0, at - p.getValue()[0]);
-                    topicLag += Math.max(0, p.getValue()[1] - at);
+                    topicLag += recordsBetween.count(p.getKey(), at, p.getValue()[1]);
                 }
                 topics.add(Map.of("topic", topic, "consumed", topicDone, "lag", topicLag));
                 done += topicDone;

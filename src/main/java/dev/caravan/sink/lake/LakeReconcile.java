@@ -7,7 +7,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -28,7 +27,7 @@ public final class LakeReconcile implements AutoCloseable {
 
     private final LakeStore store;
     private final LakeKeys keys;
-    private final dev.caravan.kafka.KafkaClientConfig kafka;
+    private final dev.caravan.kafka.RecordsBetween recordsBetween;
     private final String group;
     private final Duration timeout;
     private final dev.caravan.kafka.LazyAdmin admin;
@@ -37,7 +36,7 @@ public final class LakeReconcile implements AutoCloseable {
             Duration timeout) {
         this.store = store;
         this.keys = keys;
-        this.kafka = kafka;
+        this.recordsBetween = new dev.caravan.kafka.RecordsBetween(kafka, timeout, 10_000);
         this.group = group;
         this.timeout = timeout;
         this.admin = new dev.caravan.kafka.LazyAdmin(kafka, timeout);
@@ -103,8 +102,10 @@ public final class LakeReconcile implements AutoCloseable {
             }
             long landed = covered < 0 ? logStart : covered;
             Map<String, Long> uncommitted = null;
-            if (done != null && landed < done) {
-                gaps.add(range(landed, done)); // committed but in no manifest: that would be a loss
+            TopicPartition tp = new TopicPartition(topic, partition);
+            // a sink may have committed past the transaction markers after its last record
+            if (done != null && landed < done && recordsBetween.count(tp, landed, done) > 0) {
+                gaps.add(range(landed, done)); // records committed but in no manifest: that would be a loss
             } else if (landed > (done == null ? logStart : done)) {
                 uncommitted = range(done == null ? logStart : done, landed);
             }
@@ -120,7 +121,7 @@ public final class LakeReconcile implements AutoCloseable {
             out.put("gaps", gaps);
             out.put("overlaps", overlaps);
             out.put("landedNotCommitted", uncommitted);
-            out.put("notYetLanded", landed >= logEnd ? 0 : recordsBetween(topic, partition, landed, logEnd));
+            out.put("notYetLanded", recordsBetween.count(tp, landed, logEnd));
             partitions.add(out);
         }
         partitions.sort(Comparator.comparingInt(m -> (Integer) m.get("partition")));
@@ -131,41 +132,6 @@ public final class LakeReconcile implements AutoCloseable {
         report.put("files", files);
         report.put("partitions", partitions);
         return report;
-    }
-
-    /**
-     * Records (not transaction markers, not aborted records) in [from, to): the offsets after the last landed record
-     * may hold only the commit marker of a transactional batch, which no sink ever sees. Scans at most 10,000.
-     */
-    private long recordsBetween(String topic, int partition, long from, long to) {
-        if (to - from > 10_000) {
-            return to - from;
-        }
-        Properties p = kafka.consumer(Map.of(
-                org.apache.kafka.clients.consumer.ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                org.apache.kafka.clients.consumer.ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                org.apache.kafka.clients.consumer.ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
-                org.apache.kafka.common.serialization.ByteArrayDeserializer.class,
-                org.apache.kafka.clients.consumer.ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
-                org.apache.kafka.common.serialization.ByteArrayDeserializer.class));
-        TopicPartition tp = new TopicPartition(topic, partition);
-        long found = 0;
-        try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]>(p)) {
-            consumer.assign(List.of(tp));
-            consumer.seek(tp, from);
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (consumer.position(tp) < to && System.nanoTime() < deadline) {
-                for (var r : consumer.poll(Duration.ofMillis(200)).records(tp)) {
-                    if (r.offset() < to) {
-                        found++;
-                    }
-                }
-            }
-            if (consumer.position(tp) < to) {
-                return Math.max(found, 1); // not read to the end in time (an open transaction): not landed
-            }
-        }
-        return found;
     }
 
     private static Map<String, Long> range(long from, long to) {
