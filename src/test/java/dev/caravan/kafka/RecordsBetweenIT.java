@@ -2,26 +2,18 @@ package dev.caravan.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Properties;
-import java.util.concurrent.TimeUnit;
 
-import dev.caravan.embedded.EmbeddedKafka;
-import dev.caravan.embedded.Ports;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
+import dev.caravan.testing.LocalKafka;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A transactional batch ends in a commit marker: an offset that holds no record. Counting records, not offsets, is what
@@ -31,26 +23,14 @@ class RecordsBetweenIT {
 
     private static final TopicPartition TP = new TopicPartition("records-between-it", 0);
 
-    @TempDir
-    static Path data;
-    static EmbeddedKafka kafka;
+    @RegisterExtension
+    static final LocalKafka kafka = new LocalKafka(1);
     static RecordsBetween records;
 
     @BeforeAll
     static void start() throws Exception {
-        kafka = new EmbeddedKafka(data.resolve("kafka"), "127.0.0.1", Ports.freePort("127.0.0.1"), 1);
-        kafka.start();
-        Properties a = new Properties();
-        a.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        try (Admin admin = Admin.create(a)) {
-            admin.createTopics(List.of(new NewTopic(TP.topic(), 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
-        }
+        kafka.createTopic(TP.topic(), 1);
         records = new RecordsBetween(KafkaClientConfig.plain(kafka.bootstrapServers()), Duration.ofSeconds(10), 100);
-    }
-
-    @AfterAll
-    static void stop() {
-        kafka.close();
     }
 
     @Test

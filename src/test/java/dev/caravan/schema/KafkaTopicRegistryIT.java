@@ -3,16 +3,13 @@ package dev.caravan.schema;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.nio.file.Path;
 import java.time.Duration;
 
-import dev.caravan.embedded.EmbeddedKafka;
 import dev.caravan.embedded.Ports;
+import dev.caravan.testing.LocalKafka;
 import org.apache.avro.Schema;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The embedded registry against a real (embedded) broker: ids are the same on every instance and after a restart,
@@ -24,20 +21,8 @@ class KafkaTopicRegistryIT {
     private static final String SUBJECT = "caravan.pins-value";
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
-    @TempDir
-    static Path data;
-    static EmbeddedKafka kafka;
-
-    @BeforeAll
-    static void start() throws Exception {
-        kafka = new EmbeddedKafka(data.resolve("kafka"), "127.0.0.1", Ports.freePort("127.0.0.1"), 1);
-        kafka.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        kafka.close();
-    }
+    @RegisterExtension
+    static final LocalKafka kafka = new LocalKafka(1);
 
     private static KafkaTopicRegistry registry(String topic) {
         return new KafkaTopicRegistry(dev.caravan.kafka.KafkaClientConfig.plain(kafka.bootstrapServers()), topic, TIMEOUT, subject -> subject.startsWith("free")

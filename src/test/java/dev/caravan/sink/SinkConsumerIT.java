@@ -3,7 +3,6 @@ package dev.caravan.sink;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -16,12 +15,9 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import dev.caravan.embedded.EmbeddedKafka;
-import dev.caravan.embedded.Ports;
+import dev.caravan.testing.LocalKafka;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -32,10 +28,9 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The consumer behind the sinks, against a real broker: which partitions it may write for while a batch it handed
@@ -45,17 +40,12 @@ class SinkConsumerIT {
 
     private static final String TOPIC = "sink-consumer-it";
 
-    @TempDir
-    static Path data;
-    static EmbeddedKafka kafka;
+    @RegisterExtension
+    static final LocalKafka kafka = new LocalKafka(1);
 
     @BeforeAll
     static void start() throws Exception {
-        kafka = new EmbeddedKafka(data.resolve("kafka"), "127.0.0.1", Ports.freePort("127.0.0.1"), 1);
-        kafka.start();
-        try (Admin admin = admin()) {
-            admin.createTopics(List.of(new NewTopic(TOPIC, 2, (short) 1))).all().get(30, TimeUnit.SECONDS);
-        }
+        kafka.createTopic(TOPIC, 2);
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
@@ -68,11 +58,6 @@ class SinkConsumerIT {
             }
             producer.flush();
         }
-    }
-
-    @AfterAll
-    static void stop() {
-        kafka.close();
     }
 
     /**
@@ -240,8 +225,6 @@ class SinkConsumerIT {
     }
 
     private static Admin admin() {
-        Properties p = new Properties();
-        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        return Admin.create(p);
+        return kafka.admin();
     }
 }

@@ -17,20 +17,16 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.caravan.embedded.EmbeddedKafka;
-import dev.caravan.embedded.Ports;
 import dev.caravan.sink.Ownership;
 import dev.caravan.sink.SinkConsumer;
 import dev.caravan.testing.LakeFiles;
 import dev.caravan.testing.LocalBucket;
+import dev.caravan.testing.LocalKafka;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.kafka.KafkaConstants;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultExchange;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -44,6 +40,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -58,22 +55,17 @@ class LakeHandOutIT {
     private static final String GROUP = "lake-hand-out";
     private static final int PER_PARTITION = 10;
 
+    @RegisterExtension
+    static final LocalKafka kafka = new LocalKafka(1);
     @TempDir
     static Path data;
-    static EmbeddedKafka kafka;
     static LocalBucket bucket;
     static CamelContext context = new DefaultCamelContext();
 
     @BeforeAll
     static void start() throws Exception {
-        kafka = new EmbeddedKafka(data.resolve("kafka"), "127.0.0.1", Ports.freePort("127.0.0.1"), 1);
-        kafka.start();
         bucket = LocalBucket.start(data.resolve("s3"));
-        Properties a = new Properties();
-        a.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        try (Admin admin = Admin.create(a)) {
-            admin.createTopics(List.of(new NewTopic(TOPIC, 2, (short) 1))).all().get(30, TimeUnit.SECONDS);
-        }
+        kafka.createTopic(TOPIC, 2);
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
@@ -91,7 +83,6 @@ class LakeHandOutIT {
     @AfterAll
     static void stop() throws Exception {
         bucket.close();
-        kafka.close();
     }
 
     @Test
