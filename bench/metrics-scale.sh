@@ -89,12 +89,13 @@ curl -fsS -X POST "http://127.0.0.1:$http/api/v1/metrics/recompute" > "$work/rep
 t1=$(date +%s%N)
 kill "$sampler" "$rss_sampler"
 peak="$(awk 'NR > 1 { used = ($3 + $4 + $6 + $8) / 1024; if (used > max) max = used } END { printf "%.0f", max }' "$work/jstat.txt")"
+committed="$(awk 'NR > 1 { c = ($1 + $2 + $5 + $7) / 1024; if (c > max) max = c } END { printf "%.0f", max }' "$work/jstat.txt")"
 rss="$(awk '$1 > max { max = $1 } END { printf "%.0f", max / 1024 }' "$work/rss.txt")"
 agree="$(python3 -c 'import json; d=json.load(open("'"$work/report.json"'")); print(d["agree"], [m["name"] for m in d["metrics"] if not m["agree"]])')"
 cp "$work/report.json" "${TMPDIR:-/tmp}/metrics-scale-report.json"
 took="$(python3 -c 'import json; t=json.load(open("'"$work/report.json"'")).get("took", {}); print(t.get("streamMs", "-"), "ms in MongoDB,", t.get("batchMs", "-"), "ms in DuckDB")')"
-printf '[metrics] recompute of every metric: %d ms (%s), heap used at most %s MB, resident set at most %s MB while it ran, agree: %s\n' \
-  $(( (t1 - t0) / 1000000 )) "$took" "$peak" "$rss" "$agree"
+printf '[metrics] recompute of every metric: %d ms (%s), heap used at most %s MB (committed %s MB), resident set at most %s MB while it ran, agree: %s\n' \
+  $(( (t1 - t0) / 1000000 )) "$took" "$peak" "$committed" "$rss" "$agree"
 for name in $(python3 -c 'import json; d=json.load(open("'"$work/report.json"'")); print(" ".join(m["name"] for m in d["metrics"] if not m["agree"]))'); do
   curl -fsS "http://127.0.0.1:$http/api/v1/metrics/$name" > "${TMPDIR:-/tmp}/metrics-scale-$name.json"
 done
