@@ -2,6 +2,8 @@
 # Single-record ingest against the peers a user would pick instead, in one run, on one broker (Caravan's embedded
 # Kafka): the seed-style Flask producer (kafka-python, gunicorn with 2 sync workers), a minimal Java HTTP server with
 # a plain KafkaProducer (the limit of the path), and Caravan's POST /api/v1/streams/pins with its sinks off and on.
+# Sinks on runs twice: from a fresh start (the sinks keep up with what is posted: the default set-up), then on the data
+# of the runs before (the sinks drain the million-odd pins the peers and the sinks-off run left while the load runs).
 # Each answers 202 only after acks=all. Load: wrk, 2 threads, 32 connections, a warm-up, then the measured run.
 # Needs: wrk, gunicorn, python3-flask, python3-kafka (apt-get install wrk gunicorn python3-flask python3-kafka).
 # Usage: bash bench/peers-ingest.sh [seconds, default 20]. Never run in CI; see bench/README.md.
@@ -26,12 +28,12 @@ ready() { # url, seconds
   echo "[peers] $1 not ready within $2 s" >&2; return 1
 }
 kafka_port="$(port)"
-start_caravan() { # sinks: on|off
+start_caravan() { # sinks: on|off, data directory (the embedded broker's log too)
   local http; http="$(port)"
-  local -a env=(CARAVAN_DATA_DIR="$work/data" CARAVAN_HTTP_PORT="$http" CARAVAN_EMBEDDED_KAFKA_PORT="$kafka_port"
+  local -a env=(CARAVAN_DATA_DIR="$work/$2" CARAVAN_HTTP_PORT="$http" CARAVAN_EMBEDDED_KAFKA_PORT="$kafka_port"
     CARAVAN_EMBEDDED_MONGO_PORT="$(port)" CARAVAN_EMBEDDED_S3_PORT="$(port)" CARAVAN_POLL_ENABLED=false)
   [ "$1" = off ] && env+=(CARAVAN_MONGO_FLOWS= CARAVAN_LAKE_FLOWS=)
-  env "${env[@]}" java -jar "$work/caravan.jar" > "$work/caravan-$1.log" 2>&1 &
+  env "${env[@]}" java -jar "$work/caravan.jar" > "$work/caravan-$1-$2.log" 2>&1 &
   caravan_pid=$!
   pids+=("$caravan_pid")
   ready "http://127.0.0.1:$http/observe/health" 120
@@ -49,10 +51,10 @@ measure() { # name url
   printf '[peers] %-28s %10s req/s  p99 %8s  non-2xx %s\n' "$1" "$rps" "$p99" "${errors:-0}"
 }
 
-start_caravan off
+start_caravan off data
 curl -fsS -o /dev/null -X POST -H 'Content-Type: application/json' \
   -d '{"index":1,"unique_id":"probe","title":"t","description":"d","poster_name":"p","follower_count":"1","tag_list":"a","is_image_or_video":"image","image_src":"x","downloaded":1,"save_location":"Local save in /x","category":"diy"}' \
-  "$caravan_url" || { echo "[peers] Caravan refused the benchmark's pin; see $work/caravan-off.log" >&2; exit 1; }
+  "$caravan_url" || { echo "[peers] Caravan refused the benchmark's pin; see $work/caravan-off-data.log" >&2; exit 1; }
 brokers="127.0.0.1:$kafka_port"
 flask_port="$(port)"
 (cd bench/peers && KAFKA_BROKERS="$brokers" TOPIC=caravan.pins exec gunicorn -w 2 -b "127.0.0.1:$flask_port" \
@@ -77,8 +79,11 @@ measure plain-java-http-kafka "http://127.0.0.1:$plain_port/api/v1/streams/pins"
 measure plain-java-no-ack-wait "http://127.0.0.1:$nowait_port/api/v1/streams/pins"
 measure caravan-sinks-off "$caravan_url"
 kill "$caravan_pid"; wait "$caravan_pid" 2>/dev/null || true
-start_caravan on
+start_caravan on fresh
 measure caravan-default "$caravan_url"
+kill "$caravan_pid"; wait "$caravan_pid" 2>/dev/null || true
+start_caravan on data
+measure caravan-default-draining "$caravan_url"
 
 awk '
   { name[NR] = $1; rps[NR] = $2; p99[NR] = $3; err[NR] = $4; if ($1 ~ /^flask/) flask = $2; if ($1 == "plain-java-http-kafka") plain = $2 }
