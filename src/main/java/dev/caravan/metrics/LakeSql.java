@@ -108,6 +108,9 @@ public record LakeSql(Flows flows, LakeMirror mirror, int memoryMb, java.nio.fil
             for (Map.Entry<String, String> part : join.parts().entrySet()) {
                 String source = sources.get(part.getKey());
                 if (source == null) {
+                    if (missing.contains(part.getKey())) {
+                        missing.add(join.collection()); // a part with no lake file yet: no joined rows yet either
+                    }
                     sql.setLength(0);
                     break;
                 }

@@ -47,7 +47,11 @@ class LakeSqlTest {
                         "joinInto", "posts", "joinOn", "ind", "joinAs", "geo"), "test"),
                 Flow.of(Map.of("name", "old", "topic", "o", "collection", "old", "businessKey", "id",
                         "lakeFormat", "avro"), "test"),
-                Flow.of(Map.of("name", "quiet", "topic", "q", "collection", "quiet", "businessKey", "id"), "test")));
+                Flow.of(Map.of("name", "quiet", "topic", "q", "collection", "quiet", "businessKey", "id"), "test"),
+                Flow.of(Map.of("name", "early", "topic", "e", "collection", "early", "businessKey", "id",
+                        "joinInto", "pairs", "joinOn", "id", "joinAs", "early"), "test"),
+                Flow.of(Map.of("name", "late", "topic", "l", "collection", "late", "businessKey", "id",
+                        "joinInto", "pairs", "joinOn", "id", "joinAs", "late"), "test")));
         sql = new LakeSql(flows, new LakeMirror(new LakeStore(s3, "lake"), new LakeKeys(""), dir.resolve("mirror")),
                 100, dir.resolve("spill"));
         put("m", 0, """
@@ -64,6 +68,9 @@ class LakeSqlTest {
                 """);
         put("g", 0, """
                 {"ind":5,"country":"FR","_partition":1,"_offset":0}
+                """);
+        put("e", 0, """
+                {"id":1,"_partition":0,"_offset":0}
                 """);
         s3.putObject(b -> b.bucket("lake").key("clean/o/dt=2026-01-01/hour=00/o+0+00000000000000000000.avro"),
                 RequestBody.fromBytes(new byte[] {'O', 'b', 'j', 1}));
@@ -111,6 +118,14 @@ class LakeSqlTest {
         assertThat(r.get(0).rows()).isEmpty();
         assertThat(r.get(1).error()).contains("Parser Error");
         assertThat(r.get(2).rows()).containsExactly(Map.of("n", 1L));
+    }
+
+    @Test
+    void aJoinWithAPartThatHasNoLakeFileYetHasNoRowsYetRatherThanNoTable() {
+        LakeSql.Result r = sql.query(List.of("SELECT count(*) AS n FROM pairs")).get(0);
+
+        assertThat(r.error()).isNull();
+        assertThat(r.rows()).isEmpty();
     }
 
     @Test
