@@ -46,7 +46,7 @@ public final class Overview implements AutoCloseable {
     private final dev.caravan.sink.SinkProgress progress;
     private final Duration timeout;
     private final dev.caravan.kafka.LazyAdmin admin;
-    /** A lag of up to 100 offsets is read, so the commit markers of transactional batches do not count as lag. */
+    /** Lags of up to 100 offsets are read (one consumer a topic), so commit markers do not count as lag. */
     private final dev.caravan.kafka.RecordsBetween recordsBetween;
 
     public Overview(dev.caravan.kafka.KafkaClientConfig kafka, Flows flows, List<Sink> sinks,
@@ -138,13 +138,14 @@ public final class Overview implements AutoCloseable {
                     continue;
                 }
                 long topicDone = 0;
-                long topicLag = 0;
+                Map<TopicPartition, long[]> behind = new HashMap<>();
                 for (Map.Entry<TopicPartition, long[]> p : ends(topic).entrySet()) {
                     OffsetAndMetadata c = committed.get(p.getKey());
                     long at = c == null ? p.getValue()[0] : c.offset();
                     topicDone += Math.max(0, at - p.getValue()[0]);
-                    topicLag += recordsBetween.count(p.getKey(), at, p.getValue()[1]);
+                    behind.put(p.getKey(), new long[] {at, p.getValue()[1]});
                 }
+                long topicLag = recordsBetween.count(behind).values().stream().mapToLong(Long::longValue).sum();
                 topics.add(Map.of("topic", topic, "consumed", topicDone, "lag", topicLag));
                 done += topicDone;
                 lag += topicLag;

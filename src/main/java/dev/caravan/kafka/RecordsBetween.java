@@ -1,6 +1,7 @@
 package dev.caravan.kafka;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,39 +40,72 @@ public final class RecordsBetween {
     }
 
     public long count(TopicPartition tp, long from, long to) {
-        if (to <= from) {
-            return 0;
-        }
-        if (to - from > scanLimit) {
-            return to - from;
-        }
-        List<Object> range = List.of(tp, from, to);
-        synchronized (known) {
-            Long n = known.get(range);
-            if (n != null) {
-                return n;
+        return count(Map.of(tp, new long[] {from, to})).get(tp);
+    }
+
+    /** The records of each partition's [from, to), the ranges not known yet read by one consumer. */
+    public Map<TopicPartition, Long> count(Map<TopicPartition, long[]> ranges) {
+        Map<TopicPartition, Long> out = new HashMap<>();
+        Map<TopicPartition, long[]> toRead = new HashMap<>();
+        for (Map.Entry<TopicPartition, long[]> e : ranges.entrySet()) {
+            long from = e.getValue()[0];
+            long to = e.getValue()[1];
+            Long n;
+            synchronized (known) {
+                n = known.get(List.of(e.getKey(), from, to));
+            }
+            if (to <= from) {
+                out.put(e.getKey(), 0L);
+            } else if (to - from > scanLimit) {
+                out.put(e.getKey(), to - from);
+            } else if (n != null) {
+                out.put(e.getKey(), n);
+            } else {
+                toRead.put(e.getKey(), e.getValue());
             }
         }
-        long found = 0;
+        if (toRead.isEmpty()) {
+            return out;
+        }
+        Map<TopicPartition, Long> found = new HashMap<>();
         try (var consumer = new KafkaConsumer<byte[], byte[]>(properties())) {
-            consumer.assign(List.of(tp));
-            consumer.seek(tp, from);
+            consumer.assign(toRead.keySet());
+            toRead.forEach((tp, range) -> {
+                consumer.seek(tp, range[0]);
+                found.put(tp, 0L);
+            });
             long deadline = System.nanoTime() + timeout.toNanos();
-            while (consumer.position(tp) < to && System.nanoTime() < deadline) {
-                for (var r : consumer.poll(Duration.ofMillis(200)).records(tp)) {
-                    if (r.offset() < to) {
-                        found++;
+            while (!readToTheEnd(consumer, toRead) && System.nanoTime() < deadline) {
+                for (var r : consumer.poll(Duration.ofMillis(200))) {
+                    TopicPartition tp = new TopicPartition(r.topic(), r.partition());
+                    if (r.offset() < toRead.get(tp)[1]) {
+                        found.merge(tp, 1L, Long::sum);
                     }
                 }
             }
-            if (consumer.position(tp) < to) {
-                return Math.max(found, 1); // not read to the end in time (an open transaction): not settled, not kept
+            for (Map.Entry<TopicPartition, long[]> e : toRead.entrySet()) {
+                TopicPartition tp = e.getKey();
+                long n = found.get(tp);
+                if (consumer.position(tp) < e.getValue()[1]) {
+                    out.put(tp, Math.max(n, 1)); // not read to the end in time (an open transaction): not kept
+                    continue;
+                }
+                synchronized (known) {
+                    known.put(List.of(tp, e.getValue()[0], e.getValue()[1]), n);
+                }
+                out.put(tp, n);
             }
         }
-        synchronized (known) {
-            known.put(range, found);
+        return out;
+    }
+
+    private static boolean readToTheEnd(KafkaConsumer<byte[], byte[]> consumer, Map<TopicPartition, long[]> ranges) {
+        for (Map.Entry<TopicPartition, long[]> e : ranges.entrySet()) {
+            if (consumer.position(e.getKey()) < e.getValue()[1]) {
+                return false;
+            }
         }
-        return found;
+        return true;
     }
 
     private Properties properties() {
