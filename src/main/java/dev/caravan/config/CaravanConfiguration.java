@@ -290,10 +290,11 @@ public final class CaravanConfiguration implements CamelConfiguration {
                         settings.get(PollSettings.MAX_RESPONSE_BYTES)),
                 kafka, java.time.Clock.systemUTC());
         registry.bind("pollers", pollers);
+        registry.bind("pollSteps", pollers.steps());
         registry.bind("recordAsIs", new RecordAsIs());
         registry.bind("nytBestsellerEntries", new NytBestsellerEntries());
         registry.bind("dropRandomUserCredentials", new DropFields(settings.get(PollerApiSettings.RANDOMUSER_DROP_FIELDS)));
-        context.addStartupListener((ctx, alreadyStarted) -> pollers.announce());
+        context.addStartupListener((ctx, alreadyStarted) -> pollers.catalog().announce());
 
         int healthTimeout = (int) settings.get(HttpSettings.HEALTH_TIMEOUT).toMillis();
         KafkaHealthCheck kafkaHealth = new KafkaHealthCheck(kafka, healthTimeout);
@@ -307,7 +308,7 @@ public final class CaravanConfiguration implements CamelConfiguration {
     /** The poller writing each topic (the console names a flow's source). */
     private static java.util.Map<String, String> pollersByTopic(CamelContext context) {
         Pollers pollers = context.getRegistry().lookupByNameAndType("pollers", Pollers.class);
-        return pollers == null ? java.util.Map.of() : pollers.topics();
+        return pollers == null ? java.util.Map.of() : pollers.catalog().topics();
     }
 
     /** The registry at caravan.schema.registry.url when one is set, else the embedded one in a Kafka topic. */

@@ -68,7 +68,7 @@ public final class PollRun {
         more = false;
     }
 
-    // --- pagination position (used by Pollers.fetch only, on the run's thread)
+    // --- pagination position (used by PollSteps.fetch only, on the run's thread)
     String currentTarget() {
         return targets.get(target);
     }
