@@ -2,14 +2,19 @@ package dev.caravan.kafka;
 
 import java.time.Duration;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.CreateTopicsResult;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,16 +31,24 @@ public final class Topics {
     private Topics() {
     }
 
-    /** Returns true when every topic exists afterwards; failures are logged, not thrown. */
+    /**
+     * Returns true when every topic exists afterwards, and every partition of those it created takes writes; failures
+     * are logged, not thrown.
+     */
     public static boolean ensure(KafkaClientConfig kafka, Collection<String> names, Duration timeout) {
         boolean all = true;
         try (Admin admin = Admin.create(LazyAdmin.config(kafka, timeout, "caravan-topics"))) {
             List<NewTopic> topics = names.stream().map(n -> new NewTopic(n, Optional.empty(), Optional.empty())).toList();
-            var results = admin.createTopics(topics).values();
-            for (var e : results.entrySet()) {
+            CreateTopicsResult created = admin.createTopics(topics);
+            Map<TopicPartition, OffsetSpec> opened = new HashMap<>();
+            for (var e : created.values().entrySet()) {
                 try {
                     e.getValue().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
                     LOG.info("Created topic {}", e.getKey());
+                    int partitions = created.numPartitions(e.getKey()).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                    for (int p = 0; p < partitions; p++) {
+                        opened.put(new TopicPartition(e.getKey(), p), OffsetSpec.latest());
+                    }
                 } catch (ExecutionException ex) {
                     if (!(ex.getCause() instanceof TopicExistsException)) {
                         all = false;
@@ -46,6 +59,7 @@ public final class Topics {
                     LOG.warn("Could not create topic {} within {} ms", e.getKey(), timeout.toMillis());
                 }
             }
+            all &= awaitOpen(admin, opened, timeout);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
@@ -54,5 +68,27 @@ public final class Topics {
             return false;
         }
         return all;
+    }
+
+    /**
+     * A created partition takes writes once its leader has applied the creation, a moment after the controller
+     * answered. An idempotent producer's first request that arrives sooner is refused and retried, a later one can
+     * overtake it, and the retry is then refused as out of order until it expires (KAFKA-15591): a first record was
+     * answered 503 after 10 s. A leader answers a partition's latest offset only once it is open, so this waits for it
+     * (the admin client retries "not leader" within the timeout).
+     */
+    private static boolean awaitOpen(Admin admin, Map<TopicPartition, OffsetSpec> partitions, Duration timeout)
+            throws InterruptedException {
+        if (partitions.isEmpty()) {
+            return true;
+        }
+        try {
+            admin.listOffsets(partitions).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.warn("New topics' partitions did not open within {} ms: {}", timeout.toMillis(),
+                    e instanceof ExecutionException ? e.getCause().toString() : "timed out");
+            return false;
+        }
     }
 }
