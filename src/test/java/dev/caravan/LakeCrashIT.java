@@ -16,7 +16,7 @@ import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.caravan.config.CaravanConfiguration;
+import dev.caravan.config.ClientsConfiguration;
 import dev.caravan.embedded.Connections;
 import dev.caravan.embedded.Ports;
 import dev.caravan.testing.CaravanProcess;
@@ -169,7 +169,7 @@ class LakeCrashIT {
     }
 
     private static S3Client s3(int port) {
-        return CaravanConfiguration.s3Client(new Connections(null, false, null, null, false,
+        return ClientsConfiguration.s3Client(new Connections(null, false, null, null, false,
                 "http://127.0.0.1:" + port, "us-east-1", "caravan-lake", "caravan", "caravan-embedded", true), true);
     }
 

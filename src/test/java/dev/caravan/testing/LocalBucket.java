@@ -2,7 +2,7 @@ package dev.caravan.testing;
 
 import java.nio.file.Path;
 
-import dev.caravan.config.CaravanConfiguration;
+import dev.caravan.config.ClientsConfiguration;
 import dev.caravan.embedded.Connections;
 import dev.caravan.embedded.EmbeddedS3;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -22,7 +22,7 @@ public final class LocalBucket implements AutoCloseable {
     public static LocalBucket start(Path dir) throws Exception {
         EmbeddedS3 server = new EmbeddedS3(dir, "127.0.0.1", 0, "test", "test-secret");
         server.start();
-        S3Client s3 = CaravanConfiguration.s3Client(new Connections(null, false, null, null, false, server.endpoint(),
+        S3Client s3 = ClientsConfiguration.s3Client(new Connections(null, false, null, null, false, server.endpoint(),
                 "us-east-1", "lake", "test", "test-secret", true), true);
         s3.createBucket(b -> b.bucket("lake"));
         return new LocalBucket(server, s3);

@@ -17,7 +17,7 @@ import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoDatabase;
 import dev.caravan.Caravan;
-import dev.caravan.config.CaravanConfiguration;
+import dev.caravan.config.ClientsConfiguration;
 import dev.caravan.embedded.Connections;
 import org.apache.camel.CamelContext;
 import org.apache.camel.main.Main;
@@ -114,7 +114,7 @@ public final class RunningCaravan implements AutoCloseable {
     /** An S3 client of our own, as a user's aws cli would be. */
     public S3Client s3() {
         if (s3 == null) {
-            s3 = CaravanConfiguration.s3Client(connections(), true);
+            s3 = ClientsConfiguration.s3Client(connections(), true);
         }
         return s3;
     }
