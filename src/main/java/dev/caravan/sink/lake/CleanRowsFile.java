@@ -15,15 +15,15 @@ final class CleanRowsFile extends LakeFile {
 
     private final String format;
     private final String recordName;
-    private final Function<AvroFiles.Typed, byte[]> encoder;
+    private final Function<RowTypes.Typed, byte[]> encoder;
     private final List<Map<String, Object>> rows = new ArrayList<>();
     private Schema schema;
     private byte[] finished;
 
-    CleanRowsFile(String key, String topic, long firstOffset, String format, Function<AvroFiles.Typed, byte[]> encoder) {
+    CleanRowsFile(String key, String topic, long firstOffset, String format, Function<RowTypes.Typed, byte[]> encoder) {
         super(key, "clean", firstOffset);
         this.format = format;
-        this.recordName = AvroFiles.name(topic);
+        this.recordName = RowTypes.name(topic);
         this.encoder = encoder;
     }
 
@@ -35,7 +35,7 @@ final class CleanRowsFile extends LakeFile {
     @Override
     byte[] bytes() {
         if (finished == null) {
-            AvroFiles.Typed typed = AvroFiles.typed(recordName, rows);
+            RowTypes.Typed typed = RowTypes.typed(recordName, rows);
             finished = encoder.apply(typed);
             schema = typed.schema();
             rows.clear();

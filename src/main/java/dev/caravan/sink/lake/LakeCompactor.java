@@ -297,15 +297,15 @@ public final class LakeCompactor {
         org.apache.avro.Schema first = files.stream().map(AvroFiles.Read::schema).filter(java.util.Objects::nonNull)
                 .findFirst().orElse(null);
         if (first == null) {
-            return new Merged(ParquetFiles.write(AvroFiles.typed("empty", List.of()).schema(), List.of(), codec), 0,
+            return new Merged(ParquetFiles.write(RowTypes.typed("empty", List.of()).schema(), List.of(), codec), 0,
                     null);
         }
         if (files.stream().allMatch(f -> f.schema() == null || f.schema().equals(first))) {
             return new Merged(ParquetFiles.write(first, records, codec), records.size(), first.toString());
         }
         List<Map<String, Object>> rows = new ArrayList<>();
-        records.forEach(r -> rows.add(AvroFiles.toTypedMap(r)));
-        AvroFiles.Typed typed = AvroFiles.typed(first.getName(), rows);
+        records.forEach(r -> rows.add(RowTypes.toTypedMap(r)));
+        RowTypes.Typed typed = RowTypes.typed(first.getName(), rows);
         return new Merged(ParquetFiles.write(typed.schema(), typed.records(), codec), rows.size(),
                 typed.schema().toString());
     }
@@ -344,7 +344,7 @@ public final class LakeCompactor {
                 try (var reader = new org.apache.avro.file.DataFileStream<org.apache.avro.generic.GenericRecord>(
                         new java.io.ByteArrayInputStream(bytes), new org.apache.avro.generic.GenericDatumReader<>())) {
                     while (reader.hasNext()) {
-                        rows.add(AvroFiles.toMap(reader.next()));
+                        rows.add(RowTypes.toMap(reader.next()));
                     }
                 }
             }

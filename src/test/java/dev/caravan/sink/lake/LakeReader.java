@@ -43,11 +43,11 @@ public final class LakeReader {
                     throw new UncheckedIOException("cannot read " + key, e);
                 }
             } else if (key.endsWith(".parquet")) {
-                ParquetFiles.read(store.get(key)).records().forEach(r -> out.add(AvroFiles.toMap(r)));
+                ParquetFiles.read(store.get(key)).records().forEach(r -> out.add(RowTypes.toMap(r)));
             } else if (key.endsWith(".avro")) {
                 try (DataFileStream<GenericRecord> in = new DataFileStream<>(new ByteArrayInputStream(store.get(key)),
                         new GenericDatumReader<>())) {
-                    in.forEach(r -> out.add(AvroFiles.toMap(r)));
+                    in.forEach(r -> out.add(RowTypes.toMap(r)));
                 } catch (IOException e) {
                     throw new UncheckedIOException("cannot read " + key, e);
                 }

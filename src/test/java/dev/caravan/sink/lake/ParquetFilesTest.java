@@ -47,14 +47,14 @@ class ParquetFilesTest {
     @ParameterizedTest
     @EnumSource(value = CompressionCodecName.class, names = {"ZSTD", "SNAPPY", "UNCOMPRESSED"})
     void rowsComeBackTypedInEveryShippedCodec(CompressionCodecName codec) {
-        AvroFiles.Typed typed = AvroFiles.typed("caravan_geo", rows());
+        RowTypes.Typed typed = RowTypes.typed("caravan_geo", rows());
         byte[] file = ParquetFiles.write(typed.schema(), typed.records(), codec);
 
         assertThat(new String(file, 0, 4)).isEqualTo("PAR1");
         assertThat(ParquetFiles.codecOf(file)).isEqualTo(codec);
         AvroFiles.Read read = ParquetFiles.read(file);
         List<Map<String, Object>> back = new ArrayList<>();
-        read.records().forEach(r -> back.add(AvroFiles.toMap(r)));
+        read.records().forEach(r -> back.add(RowTypes.toMap(r)));
         assertThat(back).hasSize(2);
         Map<String, Object> first = back.get(0);
         assertThat(first).containsEntry("ind", 7528L).containsEntry("country", "Albania").containsEntry("ok", true)
@@ -66,7 +66,7 @@ class ParquetFilesTest {
         assertThat(back).extracting(r -> r.get("mixed")).as("kinds that disagree: JSON text").containsExactly("1", "one");
         Schema timestamp = read.schema().getField("timestamp").schema().getTypes().get(1);
         assertThat(timestamp.getLogicalType()).isEqualTo(LogicalTypes.timestampMillis());
-        assertThat(AvroFiles.toTypedMap(read.records().get(0)).get("timestamp")).isEqualTo(Date.from(AT));
+        assertThat(RowTypes.toTypedMap(read.records().get(0)).get("timestamp")).isEqualTo(Date.from(AT));
     }
 
     @Test
@@ -99,7 +99,7 @@ class ParquetFilesTest {
 
     /** Writes and reads the rows back (run in a class loader without Hadoop). */
     static int roundTrip() {
-        AvroFiles.Typed typed = AvroFiles.typed("t", rows());
+        RowTypes.Typed typed = RowTypes.typed("t", rows());
         byte[] file = ParquetFiles.write(typed.schema(), typed.records(), CompressionCodecName.SNAPPY);
         ParquetFiles.codecOf(file);
         return ParquetFiles.read(file).records().size();
