@@ -46,14 +46,14 @@ public final class PollSteps {
     private volatile StreamFormats formats;
     private volatile HttpFetcher fetcher;
 
-    public PollSteps(CamelContext context, PollerCatalog catalog, PollerStore store, Pollers.Options options,
-            Clock clock, PollerMetrics metrics) {
+    PollSteps(CamelContext context, PollerCatalog catalog, PollerStore store, Pollers.Options options, Clock clock) {
         this.context = context;
         this.catalog = catalog;
+        // the request counters, in the same registry as the runs' (Pollers)
+        this.metrics = new PollerMetrics(context);
         this.store = store;
         this.options = options;
         this.clock = clock;
-        this.metrics = metrics;
     }
 
     /** Fetches the run's next page (skipping pages remembered as fetched) and returns its records. */

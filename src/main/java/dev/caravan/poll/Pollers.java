@@ -59,7 +59,7 @@ public final class Pollers {
         this.clock = clock;
         this.metrics = new PollerMetrics(context);
         this.catalog = new PollerCatalog(context);
-        this.steps = new PollSteps(context, catalog, store, options, clock, metrics);
+        this.steps = new PollSteps(context, catalog, store, options, clock);
     }
 
     /** The pollers declared now. */
