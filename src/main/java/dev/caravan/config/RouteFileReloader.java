@@ -32,7 +32,6 @@ public final class RouteFileReloader extends RouteWatcherReloadStrategy {
 
     private final Path folder;
     private final Map<String, String> lastGood = new ConcurrentHashMap<>();
-    private final AtomicLong reloaded = new AtomicLong();
     private final AtomicLong rejected = new AtomicLong();
     private volatile String lastProblem;
 
@@ -86,7 +85,6 @@ public final class RouteFileReloader extends RouteWatcherReloadStrategy {
             // the file may declare, change or drop a flow: a flow that makes no sense refuses the whole file
             refreshFlows();
             remember(location, content);
-            reloaded.incrementAndGet();
             LOG.info("Reloaded route file {} (routes: {})", shortName(location), String.join(", ", ids));
         } catch (Exception e) {
             String where = shortName(location);
@@ -112,11 +110,6 @@ public final class RouteFileReloader extends RouteWatcherReloadStrategy {
         if (flows != null) {
             flows.refresh();
         }
-    }
-
-    /** Route files loaded since start. */
-    public long reloadedCount() {
-        return reloaded.get();
     }
 
     /** Route files that failed to load since start (their previous version kept running). */

@@ -7,7 +7,6 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.Date;
-import java.util.Set;
 
 /** Small conversions the cleaners share: placeholders to null, numeric strings to numbers, text to dates. */
 final class Values {
@@ -19,14 +18,6 @@ final class Values {
     private static final DateTimeFormatter SPACED = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
 
     private Values() {
-    }
-
-    /** null for null, blank strings and the placeholders the source writes instead of a value. */
-    static Object orNull(Object value, Set<String> placeholders) {
-        if (value instanceof String s && (s.isBlank() || placeholders.contains(s.trim()))) {
-            return null;
-        }
-        return value;
     }
 
     /** "42" -> 42L, "4.5" -> 4.5, numbers as they are; anything else unchanged. */

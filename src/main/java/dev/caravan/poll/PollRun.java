@@ -159,14 +159,6 @@ public final class PollRun {
         invalid.incrementAndGet();
     }
 
-    int producedCount() {
-        return produced.get();
-    }
-
-    int unchangedCount() {
-        return unchanged.get();
-    }
-
     void finish(String status, String error, Instant now) {
         this.status = status;
         this.error = error;

@@ -116,11 +116,6 @@ public final class SinkConsumer<K, V> extends KafkaConsumer<K, V> {
         return false;
     }
 
-    /** Nanoseconds since the last poll (the consumer leaves its group when this passes max.poll.interval.ms). */
-    public long sinceLastPollNanos() {
-        return System.nanoTime() - lastPollNanos;
-    }
-
     @Override
     public void subscribe(Collection<String> topics, ConsumerRebalanceListener listener) {
         watch = new Watch(listener);

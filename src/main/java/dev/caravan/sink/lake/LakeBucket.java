@@ -61,10 +61,6 @@ public final class LakeBucket {
         t.start();
     }
 
-    public boolean isKnown() {
-        return known;
-    }
-
     private boolean create() {
         s3.createBucket(b -> b.bucket(name));
         known = true;
