@@ -1,6 +1,7 @@
 package dev.caravan.kafka;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -32,8 +33,8 @@ public final class Topics {
     }
 
     /**
-     * Returns true when every topic exists afterwards, and every partition of those it created takes writes; failures
-     * are logged, not thrown.
+     * Returns true when every topic exists afterwards and every partition of them takes writes (those just created by
+     * someone else too); failures are logged, not thrown.
      */
     public static boolean ensure(KafkaClientConfig kafka, Collection<String> names, Duration timeout) {
         boolean all = true;
@@ -41,6 +42,7 @@ public final class Topics {
             List<NewTopic> topics = names.stream().map(n -> new NewTopic(n, Optional.empty(), Optional.empty())).toList();
             CreateTopicsResult created = admin.createTopics(topics);
             Map<TopicPartition, OffsetSpec> opened = new HashMap<>();
+            List<String> existing = new ArrayList<>();
             for (var e : created.values().entrySet()) {
                 try {
                     e.getValue().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -50,7 +52,9 @@ public final class Topics {
                         opened.put(new TopicPartition(e.getKey(), p), OffsetSpec.latest());
                     }
                 } catch (ExecutionException ex) {
-                    if (!(ex.getCause() instanceof TopicExistsException)) {
+                    if (ex.getCause() instanceof TopicExistsException) {
+                        existing.add(e.getKey());
+                    } else {
                         all = false;
                         LOG.warn("Could not create topic {}: {}", e.getKey(), ex.getCause().toString());
                     }
@@ -59,11 +63,16 @@ public final class Topics {
                     LOG.warn("Could not create topic {} within {} ms", e.getKey(), timeout.toMillis());
                 }
             }
+            if (!existing.isEmpty()) {
+                admin.describeTopics(existing).allTopicNames().get(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                        .values().forEach(t -> t.partitions().forEach(p -> opened.put(
+                                new TopicPartition(t.name(), p.partition()), OffsetSpec.latest())));
+            }
             all &= awaitOpen(admin, opened, timeout);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
-        } catch (RuntimeException e) {
+        } catch (ExecutionException | TimeoutException | RuntimeException e) {
             LOG.warn("Could not check topics {}: {}", names, e.toString());
             return false;
         }
@@ -86,7 +95,7 @@ public final class Topics {
             admin.listOffsets(partitions).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             return true;
         } catch (ExecutionException | TimeoutException e) {
-            LOG.warn("New topics' partitions did not open within {} ms: {}", timeout.toMillis(),
+            LOG.warn("Topics' partitions did not open within {} ms: {}", timeout.toMillis(),
                     e instanceof ExecutionException ? e.getCause().toString() : "timed out");
             return false;
         }

@@ -10,6 +10,8 @@ import java.util.concurrent.Future;
 import java.util.stream.IntStream;
 
 import dev.caravan.testing.LocalKafka;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -35,7 +37,23 @@ class TopicsIT {
         List<String> names = IntStream.range(0, 20).mapToObj(i -> "fresh-" + i).toList();
         assertThat(Topics.ensure(KafkaClientConfig.plain(kafka.bootstrapServers()), names, Duration.ofSeconds(30)))
                 .isTrue();
+        assertThat(firstWritesRefused(names)).isEmpty();
+    }
 
+    /** Topics someone else created a moment before (an operator, another replica) are waited for in the same way. */
+    @Test
+    void topicsThatExistAlreadyAreWaitedForToo() throws Exception {
+        List<String> names = IntStream.range(0, 20).mapToObj(i -> "theirs-" + i).toList();
+        try (Admin admin = kafka.admin()) {
+            admin.createTopics(names.stream().map(n -> new NewTopic(n, 3, (short) 1)).toList()).all().get();
+        }
+        assertThat(Topics.ensure(KafkaClientConfig.plain(kafka.bootstrapServers()), names, Duration.ofSeconds(30)))
+                .isTrue();
+        assertThat(firstWritesRefused(names)).isEmpty();
+    }
+
+    /** One record to each of the topics' 3 partitions from a producer that never retries: the refusals. */
+    private static List<String> firstWritesRefused(List<String> names) throws InterruptedException {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false);
@@ -59,6 +77,6 @@ class TopicsIT {
                 }
             }
         }
-        assertThat(refused).isEmpty();
+        return refused;
     }
 }
