@@ -6,7 +6,7 @@ import dev.caravan.ops.Operations;
 import dev.caravan.settings.OpsSettings;
 
 /** What every endpoint shares: the JSON answer, the problem body, and long operations run off the HTTP thread. */
-public final class ApiConfiguration extends Capability {
+final class ApiConfiguration extends Capability {
 
     @Override
     void wire(Wiring w) throws Exception {

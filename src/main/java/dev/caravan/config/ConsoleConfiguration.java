@@ -15,7 +15,7 @@ import dev.caravan.sink.lake.LakeWriter;
 import org.apache.camel.CamelContext;
 
 /** The operator console: its files, and the overview it reads beside the pollers and metrics APIs. */
-public final class ConsoleConfiguration extends Capability {
+final class ConsoleConfiguration extends Capability {
 
     @Override
     void wire(Wiring w) throws Exception {

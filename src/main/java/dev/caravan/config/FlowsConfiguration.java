@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * The flows (routes/flows/, one file per record type) and how their records travel: streams, JSON or Avro per flow,
  * schema ids from a registry (remote, or a Kafka topic), and each flow's topics, created before its first record.
  */
-public final class FlowsConfiguration extends Capability {
+final class FlowsConfiguration extends Capability {
 
     private static final Logger LOG = LoggerFactory.getLogger(FlowsConfiguration.class);
 

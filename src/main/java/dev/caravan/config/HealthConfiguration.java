@@ -7,7 +7,7 @@ import dev.caravan.settings.HttpSettings;
 import dev.caravan.sink.lake.LakeBucket;
 
 /** Readiness of what Caravan talks to: Kafka, MongoDB and the lake's bucket (the sinks' progress is the sinks'). */
-public final class HealthConfiguration extends Capability {
+final class HealthConfiguration extends Capability {
 
     @Override
     void wire(Wiring w) throws Exception {

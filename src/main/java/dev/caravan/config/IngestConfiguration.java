@@ -20,7 +20,7 @@ import dev.caravan.settings.IngestSettings;
 import dev.caravan.settings.Settings;
 
 /** The doors records come in by: the streams API, the REST proxy, the seeds' doors; idempotency keys; the producer. */
-public final class IngestConfiguration extends Capability {
+final class IngestConfiguration extends Capability {
 
     @Override
     void wire(Wiring w) throws Exception {

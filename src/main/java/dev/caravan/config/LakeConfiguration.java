@@ -17,7 +17,7 @@ import org.apache.kafka.common.TopicPartition;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /** The lake sink: units of files per partition, manifests, fencing by ownership; its reconcile and compaction. */
-public final class LakeConfiguration extends Capability {
+final class LakeConfiguration extends Capability {
 
     @Override
     void wire(Wiring w) throws Exception {

@@ -14,7 +14,7 @@ import dev.caravan.sink.lake.LakeStore;
 import dev.caravan.sink.mongo.CollectionWrites;
 
 /** Analytics: each declared metric's pipeline in MongoDB (stream), its SQL in DuckDB over the lake's copy (batch). */
-public final class MetricsConfiguration extends Capability {
+final class MetricsConfiguration extends Capability {
 
     @Override
     void wire(Wiring w) throws Exception {

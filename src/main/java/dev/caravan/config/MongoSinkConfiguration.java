@@ -17,7 +17,7 @@ import dev.caravan.sink.mongo.SinkStages;
 import dev.caravan.support.Meters;
 
 /** The MongoDB sink: parsing, the flows' writes, bulk writer, dead letters with their redrive, batch commits. */
-public final class MongoSinkConfiguration extends Capability {
+final class MongoSinkConfiguration extends Capability {
 
     @Override
     void wire(Wiring w) throws Exception {

@@ -14,7 +14,7 @@ import dev.caravan.settings.PollSettings;
 import dev.caravan.settings.PollerApiSettings;
 
 /** Pollers: state in MongoDB, each one's clock ticking on the elected leader (routes/templates/http-poller). */
-public final class PollConfiguration extends Capability {
+final class PollConfiguration extends Capability {
 
     @Override
     void wire(Wiring w) throws Exception {

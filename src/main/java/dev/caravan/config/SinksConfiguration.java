@@ -9,7 +9,7 @@ import dev.caravan.sink.SinkOutage;
 import dev.caravan.sink.SinkProgress;
 
 /** What both sinks share: which partitions each consumer owns, their progress, and how they wait out an outage. */
-public final class SinksConfiguration extends Capability {
+final class SinksConfiguration extends Capability {
 
     @Override
     void wire(Wiring w) throws Exception {
