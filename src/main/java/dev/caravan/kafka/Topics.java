@@ -12,7 +12,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.CreateTopicsResult;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.TopicPartition;
@@ -40,20 +39,16 @@ public final class Topics {
         boolean all = true;
         try (Admin admin = Admin.create(LazyAdmin.config(kafka, timeout, "caravan-topics"))) {
             List<NewTopic> topics = names.stream().map(n -> new NewTopic(n, Optional.empty(), Optional.empty())).toList();
-            CreateTopicsResult created = admin.createTopics(topics);
-            Map<TopicPartition, OffsetSpec> opened = new HashMap<>();
-            List<String> existing = new ArrayList<>();
+            var created = admin.createTopics(topics);
+            List<String> present = new ArrayList<>();
             for (var e : created.values().entrySet()) {
                 try {
                     e.getValue().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
                     LOG.info("Created topic {}", e.getKey());
-                    int partitions = created.numPartitions(e.getKey()).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-                    for (int p = 0; p < partitions; p++) {
-                        opened.put(new TopicPartition(e.getKey(), p), OffsetSpec.latest());
-                    }
+                    present.add(e.getKey());
                 } catch (ExecutionException ex) {
                     if (ex.getCause() instanceof TopicExistsException) {
-                        existing.add(e.getKey());
+                        present.add(e.getKey());
                     } else {
                         all = false;
                         LOG.warn("Could not create topic {}: {}", e.getKey(), ex.getCause().toString());
@@ -63,12 +58,13 @@ public final class Topics {
                     LOG.warn("Could not create topic {} within {} ms", e.getKey(), timeout.toMillis());
                 }
             }
-            if (!existing.isEmpty()) {
-                admin.describeTopics(existing).allTopicNames().get(timeout.toMillis(), TimeUnit.MILLISECONDS)
-                        .values().forEach(t -> t.partitions().forEach(p -> opened.put(
+            Map<TopicPartition, OffsetSpec> partitions = new HashMap<>();
+            if (!present.isEmpty()) {
+                admin.describeTopics(present).allTopicNames().get(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                        .values().forEach(t -> t.partitions().forEach(p -> partitions.put(
                                 new TopicPartition(t.name(), p.partition()), OffsetSpec.latest())));
             }
-            all &= awaitOpen(admin, opened, timeout);
+            all &= awaitOpen(admin, partitions, timeout);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
