@@ -1,8 +1,7 @@
 package dev.caravan.config;
 
-import dev.caravan.health.KafkaHealthCheck;
-import dev.caravan.health.MongoHealthCheck;
-import dev.caravan.health.S3HealthCheck;
+import dev.caravan.health.Probes;
+import dev.caravan.kafka.LazyAdmin;
 import dev.caravan.settings.HttpSettings;
 import dev.caravan.sink.lake.LakeBucket;
 
@@ -11,12 +10,10 @@ final class HealthConfiguration extends Capability {
 
     @Override
     void wire(Wiring w) throws Exception {
-        KafkaHealthCheck kafka = w.bind("kafkaHealthCheck", new KafkaHealthCheck(
-                w.kafka(),
-                (int) w.settings().get(HttpSettings.HEALTH_TIMEOUT).toMillis()));
-        w.closeOnStop(kafka);
-        w.bind("mongoHealthCheck", new MongoHealthCheck(w.mongo(),
-                w.connections().mongoDatabase()));
-        w.bind("s3HealthCheck", new S3HealthCheck(w.bean("lakeBucket", LakeBucket.class)));
+        LazyAdmin admin = new LazyAdmin(w.kafka(), w.settings().get(HttpSettings.HEALTH_TIMEOUT), "caravan-health");
+        w.closeOnStop(admin);
+        w.bind("kafkaHealthCheck", Probes.kafka(w.kafka(), admin));
+        w.bind("mongoHealthCheck", Probes.mongo(w.mongo(), w.connections().mongoDatabase()));
+        w.bind("s3HealthCheck", Probes.s3(w.bean("lakeBucket", LakeBucket.class)));
     }
 }

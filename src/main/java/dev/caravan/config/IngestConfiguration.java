@@ -10,6 +10,7 @@ import dev.caravan.ingest.JsonObjectCheck;
 import dev.caravan.ingest.KafkaPublisher;
 import dev.caravan.ingest.OpenApiDocument;
 import dev.caravan.ingest.Receipt;
+import dev.caravan.ingest.RecordEncoder;
 import dev.caravan.ingest.RecordsParser;
 import dev.caravan.ingest.RestProxyErrors;
 import dev.caravan.ingest.RestProxyV2;
@@ -32,12 +33,12 @@ final class IngestConfiguration extends Capability {
         w.bind("doorRecord", new DoorRecord());
         RecordsParser parser = new RecordsParser(w.get(IngestSettings.MAX_RECORDS));
         int retryAfter = (int) w.get(IngestSettings.RETRY_AFTER).toSeconds();
-        w.bind("restProxy", new RestProxyV2(streams, parser, formats, retryAfter));
+        RecordEncoder encoder = new RecordEncoder(formats, retryAfter);
+        w.bind("restProxy", new RestProxyV2(streams, parser, encoder));
         w.bind("restProxyErrors", new RestProxyErrors());
         w.bind("openApiDocument", new OpenApiDocument(streams));
-        IdempotencyKeys idempotencyKeys = new IdempotencyKeys(w.mongo(),
-                c.mongoDatabase(),
-                w.get(IngestSettings.IDEMPOTENCY_COLLECTION),
+        IdempotencyKeys idempotencyKeys = new IdempotencyKeys(
+                w.mongo().getDatabase(c.mongoDatabase()).getCollection(w.get(IngestSettings.IDEMPOTENCY_COLLECTION)),
                 w.get(IngestSettings.IDEMPOTENCY_WINDOW),
                 w.get(IngestSettings.TIMEOUT).multipliedBy(2).plusSeconds(5),
                 Clock.systemUTC());
@@ -50,7 +51,7 @@ final class IngestConfiguration extends Capability {
                 (int) w.get(IngestSettings.TRANSACTION_TIMEOUT).toMillis(),
                 retryAfter));
         w.closeOnStop(publisher);
-        IngestSteps.bind(w.context().getRegistry(), new StreamIngest(streams, parser, formats, retryAfter), publisher,
+        IngestSteps.bind(w.context().getRegistry(), new StreamIngest(streams, parser, encoder), publisher,
                 idempotencyKeys);
     }
 

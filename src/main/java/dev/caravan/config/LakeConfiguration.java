@@ -48,6 +48,7 @@ final class LakeConfiguration extends Capability {
                 w.get(HttpSettings.HEALTH_TIMEOUT)));
         w.closeOnStop(reconcile);
         w.bind("lakeCompactor", new LakeCompactor(store, keys, Clock.systemUTC(),
-                () -> String.join(",", flows.lakeTopics()), flows::compactedTopics, reconcile::committed));
+                new LakeCompactor.Topics(() -> String.join(",", flows.lakeTopics()), flows::compactedTopics),
+                reconcile::committed));
     }
 }

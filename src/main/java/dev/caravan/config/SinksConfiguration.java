@@ -1,6 +1,6 @@
 package dev.caravan.config;
 
-import dev.caravan.health.SinkProgressCheck;
+import dev.caravan.health.Probes;
 import dev.caravan.settings.MongoSinkSettings;
 import dev.caravan.sink.CaravanKafkaClients;
 import dev.caravan.sink.CurrentHandOuts;
@@ -23,6 +23,6 @@ final class SinksConfiguration extends Capability {
         w.bind("sinkOutage", new SinkOutage(progress,
                 w.get(MongoSinkSettings.SINK_RETRY_INITIAL),
                 w.get(MongoSinkSettings.SINK_RETRY_MAX)));
-        w.bind("sinkProgressCheck", new SinkProgressCheck(progress));
+        w.bind("sinkProgressCheck", Probes.sinks(progress));
     }
 }

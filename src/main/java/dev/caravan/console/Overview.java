@@ -58,7 +58,7 @@ public final class Overview implements AutoCloseable {
         this.dlqSuffix = dlqSuffix;
         this.lake = lake;
         this.timeout = timeout;
-        this.admin = new dev.caravan.kafka.LazyAdmin(kafka, timeout);
+        this.admin = new dev.caravan.kafka.LazyAdmin(kafka, timeout, "caravan-admin");
         this.recordsBetween = new dev.caravan.kafka.RecordsBetween(kafka, timeout, 100);
     }
 

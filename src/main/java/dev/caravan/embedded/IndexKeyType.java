@@ -9,7 +9,6 @@ import de.bwaldvogel.mongo.backend.KeyValue;
 import de.bwaldvogel.mongo.bson.ObjectId;
 import org.h2.mvstore.DataUtils;
 import org.h2.mvstore.WriteBuffer;
-import org.h2.mvstore.type.BasicDataType;
 import org.h2.mvstore.type.ObjectDataType;
 
 /**
@@ -22,7 +21,7 @@ import org.h2.mvstore.type.ObjectDataType;
  * queries scan them. It is not the serialized-bytes order of H2's type, so an index written with that type is rebuilt
  * once before this type reads it (see {@link DurableH2Backend}).
  */
-final class IndexKeyType extends BasicDataType<Object> {
+final class IndexKeyType extends ValueType {
 
     static final IndexKeyType INSTANCE = new IndexKeyType();
 
@@ -38,11 +37,6 @@ final class IndexKeyType extends BasicDataType<Object> {
     private static final byte SERIALIZED = 8;
 
     private IndexKeyType() {
-    }
-
-    @Override
-    public Object[] createStorage(int size) {
-        return new Object[size];
     }
 
     @Override
@@ -185,16 +179,11 @@ final class IndexKeyType extends BasicDataType<Object> {
      * H2 value type of the same indexes: a document's position (its _id value) in the same compact form, instead of a
      * Java-serialized object rewritten with every page the commit after each write touches.
      */
-    static final class Positions extends BasicDataType<Object> {
+    static final class Positions extends ValueType {
 
         static final Positions INSTANCE = new Positions();
 
         private Positions() {
-        }
-
-        @Override
-        public Object[] createStorage(int size) {
-            return new Object[size];
         }
 
         @Override

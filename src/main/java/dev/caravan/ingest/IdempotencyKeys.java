@@ -17,7 +17,6 @@ import java.util.concurrent.atomic.AtomicReference;
 import com.mongodb.ErrorCategory;
 import com.mongodb.MongoException;
 import com.mongodb.MongoWriteException;
-import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Updates;
@@ -41,9 +40,7 @@ public final class IdempotencyKeys {
     private static final String DONE = "done";
     private static final String PENDING = "pending";
 
-    private final MongoClient mongo;
-    private final String database;
-    private final String collection;
+    private final MongoCollection<Document> requests;
     private final Duration window;
     private final Duration pendingFor;
     private final Clock clock;
@@ -52,11 +49,8 @@ public final class IdempotencyKeys {
     private final Map<String, String[]> unstored = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile java.util.concurrent.ScheduledExecutorService retrier;
 
-    public IdempotencyKeys(MongoClient mongo, String database, String collection, Duration window, Duration pendingFor,
-            Clock clock) {
-        this.mongo = mongo;
-        this.database = database;
-        this.collection = collection;
+    public IdempotencyKeys(MongoCollection<Document> requests, Duration window, Duration pendingFor, Clock clock) {
+        this.requests = requests;
         this.window = window;
         this.pendingFor = pendingFor;
         this.clock = clock;
@@ -86,7 +80,6 @@ public final class IdempotencyKeys {
             return;
         }
         sweep(now);
-        MongoCollection<Document> requests = requests();
         try {
             Document seen = requests.find(Filters.eq("_id", id)).first();
             if (seen != null && seen.getDate("expiresAt").toInstant().isBefore(now)) {
@@ -147,7 +140,7 @@ public final class IdempotencyKeys {
     private boolean store(String id, String fingerprint, String answer) {
         try {
             // an upsert: a pending marker that expired meanwhile is written again, done
-            requests().updateOne(Filters.eq("_id", id), Updates.combine(Updates.set("state", DONE),
+            requests.updateOne(Filters.eq("_id", id), Updates.combine(Updates.set("state", DONE),
                     Updates.set("fingerprint", fingerprint), Updates.set("answer", answer),
                     Updates.set("expiresAt", Date.from(clock.instant().plus(window)))),
                     new com.mongodb.client.model.UpdateOptions().upsert(true));
@@ -182,7 +175,7 @@ public final class IdempotencyKeys {
 
     private void release(String id) {
         try {
-            requests().deleteOne(Filters.and(Filters.eq("_id", id), Filters.eq("state", PENDING)));
+            requests.deleteOne(Filters.and(Filters.eq("_id", id), Filters.eq("state", PENDING)));
         } catch (MongoException e) {
             LOG.debug("Releasing Idempotency-Key {} failed, it expires on its own: {}", id, e.toString());
         }
@@ -193,15 +186,11 @@ public final class IdempotencyKeys {
         Instant last = lastSweep.get();
         if (now.isAfter(last.plus(Duration.ofMinutes(1))) && lastSweep.compareAndSet(last, now)) {
             try {
-                requests().deleteMany(Filters.lt("expiresAt", Date.from(now)));
+                requests.deleteMany(Filters.lt("expiresAt", Date.from(now)));
             } catch (MongoException e) {
                 LOG.debug("Sweeping expired Idempotency-Keys failed: {}", e.toString());
             }
         }
-    }
-
-    private MongoCollection<Document> requests() {
-        return mongo.getDatabase(database).getCollection(collection);
     }
 
     private ProblemException inProgress() {

@@ -5,6 +5,7 @@ import dev.caravan.api.ProblemException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -15,19 +16,28 @@ import dev.caravan.schema.SchemaRegistryException;
 import dev.caravan.schema.StreamFormats;
 
 /**
- * Validated records into the bytes their stream carries (JSON, or Avro in the Confluent wire format). For an Avro
- * stream, a record that does not fit the Avro schema is a 422 naming the record and the field; a registry that cannot
- * give the schema id is a 503, nothing published.
+ * A door's parsed records into the batch it publishes: each checked against its stream's schema (SchemaCheck), then
+ * encoded into the bytes the stream carries (JSON, or Avro in the Confluent wire format). For an Avro stream, a record
+ * that does not fit the Avro schema is a 422 naming the record and the field; a registry that cannot give the schema id
+ * is a 503, nothing published.
  */
-final class RecordEncoder {
+public record RecordEncoder(StreamFormats formats, int retryAfterSeconds) {
 
     private static final Pattern SEGMENT = Pattern.compile("\\.([A-Za-z_][A-Za-z0-9_]*)|\\[(\\d+)]|\\['((?:[^'\\\\]|\\\\.)*)']");
+    private static final SchemaCheck SCHEMA_CHECK = new SchemaCheck();
 
-    private RecordEncoder() {
+    /** The whole batch, or a 422/503 before anything is published; {@code keyOf} gives record i's Kafka key. */
+    IngestBatch batch(StreamDefinition stream, List<JsonNode> records, IntFunction<String> keyOf) {
+        SCHEMA_CHECK.check(stream, records);
+        List<byte[]> values = encode(stream, records);
+        List<IngestBatch.Keyed> keyed = new ArrayList<>(records.size());
+        for (int i = 0; i < records.size(); i++) {
+            keyed.add(new IngestBatch.Keyed(keyOf.apply(i), values.get(i)));
+        }
+        return new IngestBatch(stream, keyed);
     }
 
-    static List<byte[]> encode(StreamFormats formats, StreamDefinition stream, List<JsonNode> records,
-            int retryAfterSeconds) {
+    private List<byte[]> encode(StreamDefinition stream, List<JsonNode> records) {
         List<byte[]> out = new ArrayList<>(records.size());
         List<Map<String, Object>> errors = new ArrayList<>();
         for (int i = 0; i < records.size(); i++) {

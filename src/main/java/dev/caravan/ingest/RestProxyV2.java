@@ -11,7 +11,6 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.caravan.schema.StreamFormats;
 import org.apache.kafka.clients.producer.RecordMetadata;
 
 /**
@@ -19,24 +18,11 @@ import org.apache.kafka.clients.producer.RecordMetadata;
  * written for REST Proxy (or an API gateway in front of it) post to Caravan unchanged. Only topics of declared streams
  * are accepted, and their records are validated like every other ingest.
  */
-public final class RestProxyV2 {
+public record RestProxyV2(Streams streams, RecordsParser parser, RecordEncoder encoder) {
 
     public static final String REQUEST_TYPE = "application/vnd.kafka.json.v2+json";
     public static final String RESPONSE_TYPE = "application/vnd.kafka.v2+json";
     private static final ObjectMapper JSON = new ObjectMapper().enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
-
-    private final Streams streams;
-    private final RecordsParser parser;
-    private final StreamFormats formats;
-    private final int retryAfterSeconds;
-    private final SchemaCheck schemaCheck = new SchemaCheck();
-
-    public RestProxyV2(Streams streams, RecordsParser parser, StreamFormats formats, int retryAfterSeconds) {
-        this.streams = streams;
-        this.parser = parser;
-        this.formats = formats;
-        this.retryAfterSeconds = retryAfterSeconds;
-    }
 
     /** 404 for a topic of no stream, 415 for another embedded format; checked before the body is read. */
     public void checkRequest(String topic, String contentType) {
@@ -77,16 +63,11 @@ public final class RestProxyV2 {
             throw new ProblemException(422, "Unprocessable Content", errors.size() + " record(s) malformed; nothing was "
                     + "published", errors, Map.of());
         }
-        schemaCheck.check(stream, values);
-        List<byte[]> encoded = RecordEncoder.encode(formats, stream, values, retryAfterSeconds);
-        List<IngestBatch.Keyed> keyed = new ArrayList<>(values.size());
-        for (int i = 0; i < values.size(); i++) {
+        return encoder.batch(stream, values, i -> {
             JsonNode key = records.get(i).get("key");
-            String k = key == null || key.isNull() ? SchemaCheck.key(stream, values.get(i))
+            return key == null || key.isNull() ? SchemaCheck.key(stream, values.get(i))
                     : key.isTextual() ? key.asText() : write(key);
-            keyed.add(new IngestBatch.Keyed(k, encoded.get(i)));
-        }
-        return new IngestBatch(stream, keyed);
+        });
     }
 
     /** {"key_schema_id":null,"value_schema_id":null,"offsets":[{"partition","offset","error_code":null,"error":null}]} */

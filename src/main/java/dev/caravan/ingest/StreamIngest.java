@@ -8,24 +8,10 @@ import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.caravan.schema.StreamFormats;
 import org.apache.kafka.clients.producer.RecordMetadata;
 
 /** The steps of POST /api/v1/streams/{stream}: from a request body to a validated batch, and the answer once published. */
-public final class StreamIngest {
-
-    private final Streams streams;
-    private final RecordsParser parser;
-    private final StreamFormats formats;
-    private final int retryAfterSeconds;
-    private final SchemaCheck schemaCheck = new SchemaCheck();
-
-    public StreamIngest(Streams streams, RecordsParser parser, StreamFormats formats, int retryAfterSeconds) {
-        this.streams = streams;
-        this.parser = parser;
-        this.formats = formats;
-        this.retryAfterSeconds = retryAfterSeconds;
-    }
+public record StreamIngest(Streams streams, RecordsParser parser, RecordEncoder encoder) {
 
     /** 415 for a body that is neither JSON nor NDJSON, before anything tries to read it. */
     public void checkMediaType(String contentType) {
@@ -46,13 +32,7 @@ public final class StreamIngest {
             throw new ProblemException(422, "Unprocessable Content", "the body must be one JSON object, got "
                     + records.size() + " records");
         }
-        schemaCheck.check(stream, records);
-        List<byte[]> values = RecordEncoder.encode(formats, stream, records, retryAfterSeconds);
-        List<IngestBatch.Keyed> keyed = new ArrayList<>(records.size());
-        for (int i = 0; i < records.size(); i++) {
-            keyed.add(new IngestBatch.Keyed(SchemaCheck.key(stream, records.get(i)), values.get(i)));
-        }
-        return new IngestBatch(stream, keyed);
+        return encoder.batch(stream, records, i -> SchemaCheck.key(stream, records.get(i)));
     }
 
     private static final String INBOX = "inbox";

@@ -19,12 +19,12 @@ import org.apache.kafka.common.TopicPartition;
 /** One Kafka admin client created on first use, with one timeout for its requests; closed with its owner. */
 public final class LazyAdmin implements AutoCloseable {
 
-    private final KafkaClientConfig kafka;
+    private final Properties config;
     private final Duration timeout;
     private volatile Admin admin;
 
-    public LazyAdmin(KafkaClientConfig kafka, Duration timeout) {
-        this.kafka = kafka;
+    public LazyAdmin(KafkaClientConfig kafka, Duration timeout, String clientId) {
+        this.config = config(kafka, timeout, clientId);
         this.timeout = timeout;
     }
 
@@ -32,11 +32,15 @@ public final class LazyAdmin implements AutoCloseable {
         if (admin == null) {
             synchronized (this) {
                 if (admin == null) {
-                    admin = Admin.create(config(kafka, timeout, "caravan-admin"));
+                    admin = Admin.create(config);
                 }
             }
         }
         return admin;
+    }
+
+    public Duration timeout() {
+        return timeout;
     }
 
     /**
@@ -71,9 +75,10 @@ public final class LazyAdmin implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
         if (admin != null) {
             admin.close(Duration.ofSeconds(5));
+            admin = null;
         }
     }
 }

@@ -45,18 +45,12 @@ public final class Metrics {
     private final LakeSql lakeSql;
     private final java.util.function.Supplier<String> posts;
     private final Clock clock;
-    private final CollectionWrites writes;
-    private final long idleRefreshMs;
-    private long lastVersion;
-    private long lastRefreshAt = -1;
-    private long lastRefreshEnd;
-    private long lastRefreshMs;
+    private final RefreshGate gate;
 
     /**
      * @param posts         the joined posts' collection (the flows' joinInto): a recompute reports its complete posts
-     * @param writes        the MongoDB sink's writes: a refresh is skipped while none reached the metrics' sources...
-     * @param idleRefreshMs ...for at most this long (other replicas' sinks and other writers are seen then); 0 = never
-     *                      skip
+     * @param writes        the MongoDB sink's writes, and
+     * @param idleRefreshMs when a refresh is skipped ({@link RefreshGate}); 0 = never skip
      */
     public Metrics(MongoClient client, String database, String collection, MetricFiles declared, LakeSql lakeSql,
             java.util.function.Supplier<String> posts, Clock clock, CollectionWrites writes, long idleRefreshMs) {
@@ -66,29 +60,17 @@ public final class Metrics {
         this.lakeSql = lakeSql;
         this.posts = posts;
         this.clock = clock;
-        this.writes = writes;
-        this.idleRefreshMs = idleRefreshMs;
+        this.gate = new RefreshGate(clock, writes, idleRefreshMs);
     }
 
     /** The timer route: every metric from what MongoDB holds now. */
     public synchronized int refreshStream() {
-        long now = clock.millis();
         List<DeclaredMetric> metrics = declared.all();
-        long version = writes.version(metrics.stream().map(DeclaredMetric::collection).distinct().toList());
-        if (lastRefreshAt >= 0 && idleRefreshMs > 0) {
-            // a refresh reads every source document: not again while nothing changed, and never more than a tenth of
-            // the time (a large collection on a slow server would otherwise be scanned back to back)
-            boolean unchanged = version == lastVersion && now - lastRefreshAt < idleRefreshMs;
-            boolean tooSoon = now - lastRefreshEnd < 9 * lastRefreshMs;
-            if (unchanged || tooSoon) {
-                return 0;
-            }
+        if (!gate.open(metrics.stream().map(DeclaredMetric::collection).distinct().toList())) {
+            return 0;
         }
-        lastVersion = version; // read before the sources: a write during the refresh brings the next one
-        lastRefreshAt = now;
         int refreshed = computeStream(metrics);
-        lastRefreshEnd = clock.millis();
-        lastRefreshMs = lastRefreshEnd - now;
+        gate.refreshed();
         return refreshed;
     }
 

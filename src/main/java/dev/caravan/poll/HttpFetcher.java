@@ -24,36 +24,13 @@ import org.slf4j.LoggerFactory;
  * network errors with exponential backoff up to a cap. Other 4xx are not retried. URLs in messages never show the
  * API key.
  */
-final class HttpFetcher {
+record HttpFetcher(ProducerTemplate template, Pollers.Options options, Clock clock, RequestWindow.Sleeper sleeper,
+        PollerMetrics metrics) {
 
     private static final Logger LOG = LoggerFactory.getLogger(HttpFetcher.class);
 
     interface Budget {
         boolean spend(LocalDate day);
-    }
-
-    private final ProducerTemplate template;
-    private final Retries retries;
-    private final Clock clock;
-    private final RequestWindow.Sleeper sleeper;
-    private final String userAgent;
-    private final PollerMetrics metrics;
-    private int maxResponseBytes = 16 << 20;
-
-    HttpFetcher(ProducerTemplate template, Retries retries, Clock clock, RequestWindow.Sleeper sleeper,
-            String userAgent, PollerMetrics metrics) {
-        this.template = template;
-        this.retries = retries;
-        this.clock = clock;
-        this.sleeper = sleeper;
-        this.userAgent = userAgent;
-        this.metrics = metrics;
-    }
-
-    /** Responses larger than this fail the run instead of filling the heap (caravan.poll.max-response-bytes). */
-    HttpFetcher limitedTo(int maxResponseBytes) {
-        this.maxResponseBytes = maxResponseBytes;
-        return this;
     }
 
     /** The response body of a 2xx answer; throws PollFailure when the request cannot succeed now. */
@@ -89,7 +66,7 @@ final class HttpFetcher {
             request.getMessage().setHeader(Exchange.HTTP_METHOD, "GET");
             request.getMessage().setHeader(Exchange.HTTP_QUERY, sent.isEmpty() ? null : sent.substring(1));
             request.getMessage().setHeader("Accept", "application/json");
-            request.getMessage().setHeader("User-Agent", userAgent);
+            request.getMessage().setHeader("User-Agent", options.userAgent());
             if (spec.authStyle().equals("header")) {
                 request.getMessage().setHeader(spec.authName(), apiKey);
             }
@@ -144,10 +121,10 @@ final class HttpFetcher {
             if (in == null) {
                 return "";
             }
-            byte[] bytes = in.readNBytes(maxResponseBytes + 1);
-            if (bytes.length > maxResponseBytes) {
+            byte[] bytes = in.readNBytes(options.maxResponseBytes() + 1);
+            if (bytes.length > options.maxResponseBytes()) {
                 throw new PollFailure("FAILED", "the response from " + shown + " is larger than "
-                        + maxResponseBytes + " bytes (caravan.poll.max-response-bytes); not read");
+                        + options.maxResponseBytes() + " bytes (caravan.poll.max-response-bytes); not read");
             }
             return new String(bytes, StandardCharsets.UTF_8);
         } catch (java.io.IOException e) {
@@ -168,7 +145,8 @@ final class HttpFetcher {
 
     /** The poller's declared retries, or the settings' when it declares none. */
     Retries retriesOf(PollerSpec spec) {
-        return spec.retry() == null ? retries : spec.retry().honouringRetryAfterUpTo(retries.maxRetryAfter());
+        return spec.retry() == null ? options.retries()
+                : spec.retry().honouringRetryAfterUpTo(options.retries().maxRetryAfter());
     }
 
     /** Exponential: initial, 2x, 4x ... capped. */

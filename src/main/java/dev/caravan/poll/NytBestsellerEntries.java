@@ -12,6 +12,10 @@ import java.util.Map;
  */
 public final class NytBestsellerEntries {
 
+    private static final List<String> LIST_FIELDS = List.of("list_id", "list_name", "list_name_encoded",
+            "display_name");
+    private static final List<String> WEEK_FIELDS = List.of("bestsellers_date", "published_date");
+    /** Copied when the book has them. */
     private static final List<String> BOOK_FIELDS = List.of("rank", "rank_last_week", "weeks_on_list", "title",
             "author", "contributor", "publisher", "description", "primary_isbn10", "primary_isbn13", "price",
             "age_group", "book_image", "amazon_product_url");
@@ -30,17 +34,9 @@ public final class NytBestsellerEntries {
                     continue;
                 }
                 Map<String, Object> entry = new LinkedHashMap<>();
-                entry.put("list_id", list.get("list_id"));
-                entry.put("list_name", list.get("list_name"));
-                entry.put("list_name_encoded", list.get("list_name_encoded"));
-                entry.put("display_name", list.get("display_name"));
-                entry.put("bestsellers_date", results.get("bestsellers_date"));
-                entry.put("published_date", results.get("published_date"));
-                for (String f : BOOK_FIELDS) {
-                    if (book.containsKey(f)) {
-                        entry.put(f, book.get(f));
-                    }
-                }
+                LIST_FIELDS.forEach(f -> entry.put(f, list.get(f)));
+                WEEK_FIELDS.forEach(f -> entry.put(f, results.get(f)));
+                BOOK_FIELDS.stream().filter(book::containsKey).forEach(f -> entry.put(f, book.get(f)));
                 out.add(entry);
             }
         }

@@ -25,11 +25,7 @@ public final class PollRun {
     private String cursor;
     private int offset;
     private boolean more = true;
-    private String pendingTarget;
-    private String pendingCursor;
-    private String pendingNext;
-    private int pendingRecords;
-    private boolean pagePending;
+    private PollerStore.Page pendingPage;
     private final AtomicInteger requests = new AtomicInteger();
     private final AtomicInteger pagesFetched = new AtomicInteger();
     private final AtomicInteger pagesRemembered = new AtomicInteger();
@@ -102,36 +98,16 @@ public final class PollRun {
         }
     }
 
-    void pagePending(String target, String cursor, String next, int records) {
-        this.pagePending = true;
-        this.pendingTarget = target;
-        this.pendingCursor = cursor;
-        this.pendingNext = next;
-        this.pendingRecords = records;
+    /** The page just fetched: remembered once its records are all in Kafka. */
+    void pagePending(PollerStore.Page page) {
+        pendingPage = page;
     }
 
-    boolean hasPendingPage() {
-        return pagePending;
-    }
-
-    String currentTargetOfPending() {
-        return pendingTarget;
-    }
-
-    String pendingCursor() {
-        return pendingCursor;
-    }
-
-    String pendingNext() {
-        return pendingNext;
-    }
-
-    int pendingRecords() {
-        return pendingRecords;
-    }
-
-    void clearPendingPage() {
-        pagePending = false;
+    /** The page to remember now, if any; the run forgets it. */
+    PollerStore.Page takePendingPage() {
+        PollerStore.Page page = pendingPage;
+        pendingPage = null;
+        return page;
     }
 
     // --- counters

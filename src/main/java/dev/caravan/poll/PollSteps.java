@@ -96,7 +96,7 @@ public final class PollSteps {
                 default -> records.isEmpty();
             };
             if (remembering) {
-                run.pagePending(target, run.cursor(), last ? "" : next, records.size());
+                run.pagePending(new PollerStore.Page(target, run.cursor(), last ? "" : next, records.size()));
             }
             if (spec.pageLimit() > 1) {
                 LOG.info("Poller {}: page {}/{} of {}{}: {} records", spec.name(), run.page() + 1, spec.pageLimit(),
@@ -158,10 +158,9 @@ public final class PollSteps {
     }
 
     private void rememberPendingPage(PollRun run) {
-        if (run.hasPendingPage()) {
-            store.rememberPage(run.spec().name(), run.currentTargetOfPending(), run.pendingCursor(), run.pendingNext(),
-                    run.pendingRecords());
-            run.clearPendingPage();
+        PollerStore.Page page = run.takePendingPage();
+        if (page != null) {
+            store.rememberPage(run.spec().name(), page);
         }
     }
 
@@ -237,8 +236,7 @@ public final class PollSteps {
         if (fetcher == null) {
             synchronized (this) {
                 if (fetcher == null) {
-                    fetcher = new HttpFetcher(context.createProducerTemplate(), options.retries(), clock,
-                            this::pause, options.userAgent(), metrics).limitedTo(options.maxResponseBytes());
+                    fetcher = new HttpFetcher(context.createProducerTemplate(), options, clock, this::pause, metrics);
                 }
             }
         }

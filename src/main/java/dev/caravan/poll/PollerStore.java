@@ -77,11 +77,14 @@ public final class PollerStore {
         return d == null ? null : d.getString("next");
     }
 
-    public void rememberPage(String poller, String target, String cursor, String next, int records) {
-        pages.replaceOne(eq("_id", poller + "|" + target + "|" + cursor),
-                new Document("_id", poller + "|" + target + "|" + cursor).append("next", next == null ? "" : next)
-                        .append("records", records).append("at", new Date()),
-                new ReplaceOptions().upsert(true));
+    /** A page of a target fetched from {@code cursor}: {@code next} is the cursor after it ("" for the last page). */
+    public record Page(String target, String cursor, String next, int records) {
+    }
+
+    public void rememberPage(String poller, Page page) {
+        String id = poller + "|" + page.target() + "|" + page.cursor();
+        pages.replaceOne(eq("_id", id), new Document("_id", id).append("next", page.next() == null ? "" : page.next())
+                .append("records", page.records()).append("at", new Date()), new ReplaceOptions().upsert(true));
     }
 
     /** Counts one request against today's (UTC) budget; false when the budget is spent (nothing is sent then). */

@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import dev.caravan.support.OneLine;
+import dev.caravan.support.OrderedMap;
 import dev.caravan.api.ProblemException;
 import dev.caravan.kafka.Topics;
 import org.apache.camel.CamelContext;
@@ -175,32 +176,22 @@ public final class Pollers {
         for (PollerSpec spec : catalog.specs().values()) {
             Document state = store.state(spec.name());
             String reason = catalog.disabledReason(spec);
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("name", spec.name());
-            m.put("enabled", reason == null);
-            m.put("disabledReason", reason);
-            m.put("schedule", spec.schedule().toString());
-            m.put("url", spec.baseUrl() + spec.path());
-            m.put("topic", spec.topic());
-            m.put("rate", spec.rate().toString());
-            m.put("retry", spec.retry() == null ? options.retries().toString() : spec.retry().toString());
-            m.put("dailyBudget", spec.dailyBudget());
-            m.put("requestsToday", store.requestsSpent(spec.name(), LocalDate.now(clock.withZone(ZoneOffset.UTC))));
-            m.put("running", running.containsKey(spec.name()));
-            m.put("scheduledHere", options.scheduleEnabled() && leader);
-            Map<String, Object> last = new LinkedHashMap<>();
-            if (state != null) {
-                last.put("at", iso(state.getDate("lastRunAt")));
-                last.put("status", state.getString("lastStatus"));
-                last.put("durationMs", state.get("lastDurationMs"));
-                last.put("produced", state.get("lastProduced"));
-                last.put("unchanged", state.get("lastUnchanged"));
-                last.put("requests", state.get("lastRequests"));
-                last.put("error", state.getString("lastError"));
-            }
-            m.put("lastRun", state == null ? null : last);
-            m.put("recordsProduced", state == null ? 0 : ((Number) state.get("totalProduced", 0)).longValue());
-            m.put("nextRun", reason != null ? null : nextRun(spec, state, now).toString());
+            Map<String, Object> last = state == null ? null : OrderedMap.of(
+                    "at", iso(state.getDate("lastRunAt")), "status", state.getString("lastStatus"),
+                    "durationMs", state.get("lastDurationMs"), "produced", state.get("lastProduced"),
+                    "unchanged", state.get("lastUnchanged"), "requests", state.get("lastRequests"),
+                    "error", state.getString("lastError"));
+            Map<String, Object> m = OrderedMap.of("name", spec.name(), "enabled", reason == null,
+                    "disabledReason", reason, "schedule", spec.schedule().toString(),
+                    "url", spec.baseUrl() + spec.path(), "topic", spec.topic(), "rate", spec.rate().toString(),
+                    "retry", spec.retry() == null ? options.retries().toString() : spec.retry().toString(),
+                    "dailyBudget", spec.dailyBudget(),
+                    "requestsToday", store.requestsSpent(spec.name(), LocalDate.now(clock.withZone(ZoneOffset.UTC))),
+                    "running", running.containsKey(spec.name()),
+                    "scheduledHere", options.scheduleEnabled() && leader,
+                    "lastRun", last,
+                    "recordsProduced", state == null ? 0 : ((Number) state.get("totalProduced", 0)).longValue(),
+                    "nextRun", reason != null ? null : nextRun(spec, state, now).toString());
             out.add(m);
         }
         return out;

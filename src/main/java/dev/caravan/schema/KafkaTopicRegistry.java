@@ -110,23 +110,23 @@ public final class KafkaTopicRegistry implements SchemaRegistry {
 
     @Override
     public Schema byId(int id) {
-        Schema s = byId.get(id);
-        if (s != null) {
-            return s;
-        }
-        synchronized (this) {
-            long now = System.currentTimeMillis();
-            Long last = lastMiss.get(id);
-            // per id: a flood of one unknown id is throttled, a new id another instance just wrote is still found
-            if (!loaded || last == null || now - last >= MISS_REFRESH_MS) {
-                if (lastMiss.size() > 10_000) {
-                    lastMiss.clear();
-                }
-                lastMiss.put(id, now);
-                refresh();
-            }
+        if (!byId.containsKey(id)) {
+            refreshOnMiss(id);
         }
         return byId.get(id);
+    }
+
+    /** Reads the topic again for an unknown id: per id, a flood of it is throttled, a new id is still found. */
+    private synchronized void refreshOnMiss(int id) {
+        long now = System.currentTimeMillis();
+        Long last = lastMiss.get(id);
+        if (!loaded || last == null || now - last >= MISS_REFRESH_MS) {
+            if (lastMiss.size() > 10_000) {
+                lastMiss.clear();
+            }
+            lastMiss.put(id, now);
+            refresh();
+        }
     }
 
     @Override

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -110,13 +111,7 @@ public final class RemoteSchemaRegistry implements SchemaRegistry {
 
     @Override
     public List<String> subjects() {
-        Answer answer = send("GET", "/subjects", null);
-        List<String> subjects = new ArrayList<>();
-        for (JsonNode s : array(answer.ok(), answer)) {
-            subjects.add(s.asText());
-        }
-        subjects.sort(null);
-        return List.copyOf(subjects);
+        return sorted(send("GET", "/subjects", null), JsonNode::asText);
     }
 
     @Override
@@ -125,12 +120,7 @@ public final class RemoteSchemaRegistry implements SchemaRegistry {
         if (answer.notFound()) {
             return List.of();
         }
-        List<Integer> versions = new ArrayList<>();
-        for (JsonNode v : array(answer.ok(), answer)) {
-            versions.add(v.asInt());
-        }
-        versions.sort(null);
-        return List.copyOf(versions);
+        return sorted(answer, JsonNode::asInt);
     }
 
     @Override
@@ -218,11 +208,16 @@ public final class RemoteSchemaRegistry implements SchemaRegistry {
         return value.asInt();
     }
 
-    private static JsonNode array(JsonNode json, Answer answer) {
+    /** The answer's JSON array, each item read so, in natural order. */
+    private static <T extends Comparable<T>> List<T> sorted(Answer answer, Function<JsonNode, T> item) {
+        JsonNode json = answer.ok();
         if (!json.isArray()) {
             throw answer.failure("answered " + json.getNodeType() + " where a JSON array was expected");
         }
-        return json;
+        List<T> items = new ArrayList<>();
+        json.forEach(n -> items.add(item.apply(n)));
+        items.sort(null);
+        return List.copyOf(items);
     }
 
     private Answer send(String method, String path, String body) {

@@ -15,7 +15,7 @@ import org.apache.camel.support.RoutePolicySupport;
 /**
  * What each sink route is doing (the route policy of the sink routes): since when each batch has been in flight, and
  * the last error its outage handling retried. A batch in flight longer than the stall limit is a sink that makes no
- * progress while it has records to write: readiness says so (SinkProgressCheck), and so does the console.
+ * progress while it has records to write: readiness says so (Probes.sinks), and so does the console.
  */
 public final class SinkProgress extends RoutePolicySupport {
 

@@ -52,7 +52,7 @@ class IdempotencyKeysTest {
                 return now;
             }
         };
-        keys = new IdempotencyKeys(client, "caravan", "ingest_requests", Duration.ofHours(24), Duration.ofSeconds(25), clock);
+        keys = new IdempotencyKeys(client.getDatabase("caravan").getCollection("ingest_requests"), Duration.ofHours(24), Duration.ofSeconds(25), clock);
     }
 
     @AfterEach

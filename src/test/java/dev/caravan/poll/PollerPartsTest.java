@@ -89,7 +89,7 @@ class PollerPartsTest {
     void backoffDoublesUpToItsCapAndRetryAfterIsHonouredInSecondsOrAsADate() {
         Clock clock = Clock.fixed(Instant.parse("2026-11-21T10:00:00Z"), ZoneOffset.UTC);
         Retries r = new Retries(5, Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofMinutes(5));
-        HttpFetcher f = new HttpFetcher(null, r, clock, d -> { }, "test", null);
+        HttpFetcher f = new HttpFetcher(null, options(r), clock, d -> { }, null);
         assertThat(List.of(HttpFetcher.backoff(r, 1), HttpFetcher.backoff(r, 2), HttpFetcher.backoff(r, 3),
                 HttpFetcher.backoff(r, 4)))
                 .containsExactly(Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(4), Duration.ofSeconds(5));
@@ -102,7 +102,7 @@ class PollerPartsTest {
     @Test
     void aPollerDeclaresItsRetriesOrTakesTheSettings() {
         Retries settings = new Retries(5, Duration.ofSeconds(1), Duration.ofMinutes(1), Duration.ofMinutes(5));
-        HttpFetcher f = new HttpFetcher(null, settings, Clock.systemUTC(), d -> { }, "test", null);
+        HttpFetcher f = new HttpFetcher(null, options(settings), Clock.systemUTC(), d -> { }, null);
 
         Retries declared = Retries.declared("4 x 500ms..30s");
         assertThat(declared).hasToString("4 x 500ms..30s");
@@ -164,5 +164,9 @@ class PollerPartsTest {
                         "primary_isbn13", "description", "amazon_product_url")
                 .doesNotContainKey("buy_links");
         assertThat(new NytBestsellerEntries().entries(Map.of("status", "OK"))).isEmpty();
+    }
+
+    private static Pollers.Options options(Retries retries) {
+        return new Pollers.Options(false, "caravan", retries, "test", Duration.ofSeconds(10), 16 << 20);
     }
 }

@@ -8,15 +8,7 @@ import dev.caravan.embedded.EmbeddedS3;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /** A bucket named {@code lake} on an embedded S3 server of its own, reached by the client production builds. */
-public final class LocalBucket implements AutoCloseable {
-
-    private final EmbeddedS3 server;
-    private final S3Client s3;
-
-    private LocalBucket(EmbeddedS3 server, S3Client s3) {
-        this.server = server;
-        this.s3 = s3;
-    }
+public record LocalBucket(EmbeddedS3 server, S3Client s3) implements AutoCloseable {
 
     /** Starts a server keeping its files under dir, on a free port, and creates the bucket. */
     public static LocalBucket start(Path dir) throws Exception {
@@ -26,10 +18,6 @@ public final class LocalBucket implements AutoCloseable {
                 "us-east-1", "lake", "test", "test-secret", true), true);
         s3.createBucket(b -> b.bucket("lake"));
         return new LocalBucket(server, s3);
-    }
-
-    public S3Client s3() {
-        return s3;
     }
 
     @Override

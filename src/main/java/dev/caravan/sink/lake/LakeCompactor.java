@@ -53,38 +53,45 @@ public final class LakeCompactor {
     private final LakeStore store;
     private final LakeKeys keys;
     private final Clock clock;
-    private final Supplier<String> allTopics;
-    private final Function<String, String> scheduledTopics;
+    private final Topics topics;
     private final CommittedOffsets committed;
     private Consumer<String> stepHook = step -> { };
 
     /**
-     * @param allTopics       every lake topic, comma-separated, as the flows declare them now
-     * @param scheduledTopics the lake topics compacted on a schedule (daily, weekly), as the flows declare them now
+     * The lake topics as the flows declare them now, comma-separated.
+     *
+     * @param all       every lake topic
+     * @param scheduled those compacted on a schedule (daily, weekly)
      */
-    public LakeCompactor(LakeStore store, LakeKeys keys, Clock clock, Supplier<String> allTopics,
-            Function<String, String> scheduledTopics, CommittedOffsets committed) {
+    public record Topics(Supplier<String> all, Function<String, String> scheduled) {
+
+        /** The same topics, whatever the schedule (tests, the command line). */
+        static Topics fixed(String topics) {
+            return new Topics(() -> topics, schedule -> topics);
+        }
+    }
+
+    public LakeCompactor(LakeStore store, LakeKeys keys, Clock clock, Topics topics, CommittedOffsets committed) {
         this.store = store;
         this.keys = keys;
         this.clock = clock;
-        this.allTopics = allTopics;
-        this.scheduledTopics = scheduledTopics;
+        this.topics = topics;
         this.committed = committed;
     }
 
     /** Every topic listed, on a fixed list (tests, the command line). */
     public LakeCompactor(LakeStore store, LakeKeys keys, Clock clock, String allTopics, CommittedOffsets committed) {
-        this(store, keys, clock, () -> allTopics, schedule -> allTopics, committed);
+        this(store, keys, clock, Topics.fixed(allTopics), committed);
     }
 
     /** POST /api/v1/lake/compact: the topics asked for, or every lake topic. */
     public Result compactRequested(String topics) {
-        return compact(topics == null || topics.isBlank() ? allTopics.get() : topics);
+        return compact(topics == null || topics.isBlank() ? this.topics.all().get() : topics);
     }
 
     /** The schedule's run (routes/sink/lake-compaction): the topics whose flows are compacted on it. */
     public Result compactScheduled(String schedule) {
-        return compact(scheduledTopics.apply(schedule));
+        return compact(topics.scheduled().apply(schedule));
     }
 
     /** Tests stop a run after a step (by throwing) to leave what a crash would leave. */

@@ -3,6 +3,9 @@ package dev.caravan.sink.lake;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.Map;
+
+import dev.caravan.support.OrderedMap;
 
 /**
  * One lake file being filled (NDJSON.gz, Avro or Parquet), with what its manifest entry needs: first and last offset, record
@@ -38,35 +41,23 @@ abstract class LakeFile {
         rawBytes += size;
     }
 
-    final String sha256() {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes()));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
     final String key() {
         return key;
     }
 
-    final String zone() {
-        return zone;
+    /** Its entry in the file set's manifest: where it is, what it holds, how to check it. */
+    final Map<String, Object> manifestEntry(String topic, int partition) {
+        byte[] bytes = bytes();
+        return OrderedMap.of("key", key, "zone", zone, "format", format(), "topic", topic, "partition", partition,
+                "firstOffset", firstOffset, "lastOffset", lastOffset, "records", records, "bytes", bytes.length,
+                "uncompressedBytes", rawBytes, "sha256", sha256(bytes), "schema", schema());
     }
 
-    final long firstOffset() {
-        return firstOffset;
-    }
-
-    final long lastOffset() {
-        return lastOffset;
-    }
-
-    final int records() {
-        return records;
-    }
-
-    final long rawBytes() {
-        return rawBytes;
+    private static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

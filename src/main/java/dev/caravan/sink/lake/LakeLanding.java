@@ -58,7 +58,7 @@ final class LakeLanding {
                 return false;
             }
             store.put(f.key(), f.bytes(), contentType(f.format()));
-            entries.add(entry(unit, f));
+            entries.add(f.manifestEntry(unit.topic, unit.partition));
         }
         Map<String, Object> manifest = new LinkedHashMap<>();
         manifest.put("topic", unit.topic);
@@ -104,23 +104,6 @@ final class LakeLanding {
             case ParquetFiles.FORMAT -> "application/vnd.apache.parquet";
             default -> "application/x-ndjson";
         };
-    }
-
-    private static Map<String, Object> entry(LakeUnit unit, LakeFile f) {
-        Map<String, Object> entry = new LinkedHashMap<>();
-        entry.put("key", f.key());
-        entry.put("zone", f.zone());
-        entry.put("format", f.format());
-        entry.put("topic", unit.topic);
-        entry.put("partition", unit.partition);
-        entry.put("firstOffset", f.firstOffset());
-        entry.put("lastOffset", f.lastOffset());
-        entry.put("records", f.records());
-        entry.put("bytes", f.bytes().length);
-        entry.put("uncompressedBytes", f.rawBytes());
-        entry.put("sha256", f.sha256());
-        entry.put("schema", f.schema());
-        return entry;
     }
 
     /**

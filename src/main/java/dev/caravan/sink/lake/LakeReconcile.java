@@ -1,5 +1,6 @@
 package dev.caravan.sink.lake;
 
+import dev.caravan.support.OrderedMap;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -39,7 +40,7 @@ public final class LakeReconcile implements AutoCloseable {
         this.recordsBetween = new dev.caravan.kafka.RecordsBetween(kafka, timeout, 10_000);
         this.group = group;
         this.timeout = timeout;
-        this.admin = new dev.caravan.kafka.LazyAdmin(kafka, timeout);
+        this.admin = new dev.caravan.kafka.LazyAdmin(kafka, timeout, "caravan-admin");
     }
 
     public Map<String, Object> reconcile(String topic) throws InterruptedException {
@@ -110,27 +111,15 @@ public final class LakeReconcile implements AutoCloseable {
                 uncommitted = range(done == null ? logStart : done, landed);
             }
             ok &= gaps.isEmpty() && overlaps.isEmpty();
-            Map<String, Object> out = new LinkedHashMap<>();
-            out.put("partition", partition);
-            out.put("logStart", logStart);
-            out.put("logEnd", logEnd);
-            out.put("committed", done);
-            out.put("landedTo", landed);
-            out.put("units", units.size());
-            out.put("records", records);
-            out.put("gaps", gaps);
-            out.put("overlaps", overlaps);
-            out.put("landedNotCommitted", uncommitted);
-            out.put("notYetLanded", recordsBetween.count(tp, landed, logEnd));
+            Map<String, Object> out = OrderedMap.of("partition", partition, "logStart", logStart, "logEnd", logEnd,
+                    "committed", done, "landedTo", landed, "units", units.size(), "records", records, "gaps", gaps,
+                    "overlaps", overlaps, "landedNotCommitted", uncommitted,
+                    "notYetLanded", recordsBetween.count(tp, landed, logEnd));
             partitions.add(out);
         }
         partitions.sort(Comparator.comparingInt(m -> (Integer) m.get("partition")));
-        Map<String, Object> report = new LinkedHashMap<>();
-        report.put("topic", topic);
-        report.put("group", group);
-        report.put("ok", ok);
-        report.put("files", files);
-        report.put("partitions", partitions);
+        Map<String, Object> report = OrderedMap.of("topic", topic, "group", group, "ok", ok, "files", files,
+                "partitions", partitions);
         return report;
     }
 

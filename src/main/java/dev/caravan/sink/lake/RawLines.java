@@ -89,6 +89,8 @@ final class RawLines {
     record Parsed(Map<String, Object> map, int shape) {
     }
 
+    private static final Parsed NONE = new Parsed(null, NOT_AN_OBJECT);
+
     /** One JSON object and nothing after it, checked by a streaming pass (no map is built). */
     static boolean isJsonObject(byte[] value) {
         return jsonShape(value) != NOT_AN_OBJECT;
@@ -99,25 +101,41 @@ final class RawLines {
      * parser's line count after the last token tells whether the object can be copied into an NDJSON line as it is.
      */
     static int jsonShape(byte[] value) {
+        return scan(value, false).shape();
+    }
+
+    /** The record as a map, with its shape; null when it is not one JSON object. */
+    static Parsed parseWithShape(byte[] value) {
+        Parsed parsed = scan(value, true);
+        return parsed.shape() == NOT_AN_OBJECT ? null : parsed;
+    }
+
+    /** One streaming pass: the shape, and with {@code toMap} the object as a map (otherwise none is built). */
+    private static Parsed scan(byte[] value, boolean toMap) {
         if (value == null) {
-            return NOT_AN_OBJECT;
+            return NONE;
         }
         try (com.fasterxml.jackson.core.JsonParser p = JSON.getFactory().createParser(value)) {
             if (p.nextToken() != com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
-                return NOT_AN_OBJECT;
+                return NONE;
             }
-            p.skipChildren();
+            Map<String, Object> map = null;
+            if (toMap) {
+                map = JSON.readValue(p, MAP);
+            } else {
+                p.skipChildren();
+            }
             if (p.nextToken() != null) {
-                return NOT_AN_OBJECT;
+                return NONE;
             }
             int lines = p.currentLocation().getLineNr();
             // skipping does not decode strings: make sure the bytes are UTF-8, as a JSON line must be
-            if (!isAscii(value)) {
+            if (!toMap && !isAscii(value)) {
                 StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(value));
             }
-            return lines > 1 || wideEncoding(value) ? MULTI_LINE : ONE_LINE;
-        } catch (IOException | RuntimeException notJson) {
-            return NOT_AN_OBJECT;
+            return new Parsed(map, lines > 1 || wideEncoding(value) ? MULTI_LINE : ONE_LINE);
+        } catch (IOException | RuntimeException notAnObject) {
+            return NONE;
         }
     }
 
@@ -138,25 +156,6 @@ final class RawLines {
             }
         }
         return true;
-    }
-
-    /** The record as a map, with its shape; null when it is not one JSON object. */
-    static Parsed parseWithShape(byte[] value) {
-        if (value == null) {
-            return null;
-        }
-        try (com.fasterxml.jackson.core.JsonParser p = JSON.getFactory().createParser(value)) {
-            if (p.nextToken() != com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
-                return null;
-            }
-            Map<String, Object> map = JSON.readValue(p, MAP);
-            if (p.nextToken() != null) {
-                return null;
-            }
-            return new Parsed(map, p.currentLocation().getLineNr() > 1 || wideEncoding(value) ? MULTI_LINE : ONE_LINE);
-        } catch (IOException | RuntimeException notAnObject) {
-            return null;
-        }
     }
 
     private static Map<String, Object> parse(byte[] value) {

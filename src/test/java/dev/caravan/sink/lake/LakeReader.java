@@ -17,17 +17,9 @@ import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.generic.GenericRecord;
 
 /** Test helper: a topic's clean zone read back whatever the format, each record with _topic, _partition, _offset. */
-public final class LakeReader {
+public record LakeReader(LakeStore store, LakeKeys keys) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-
-    private final LakeStore store;
-    private final LakeKeys keys;
-
-    public LakeReader(LakeStore store, LakeKeys keys) {
-        this.store = store;
-        this.keys = keys;
-    }
 
     public List<Map<String, Object>> clean(String topic) {
         List<Map<String, Object>> out = new ArrayList<>();
