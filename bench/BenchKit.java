@@ -82,21 +82,36 @@ public final class BenchKit {
     /** The rows of this run's table, in the order they were measured. */
     static final Results RESULTS = new Results();
 
+    // The options that mean the same in every benchmark that takes them; Options sets those a benchmark asks for.
+    /** --ready-timeout-s: how long each start of the app may take to become ready. */
+    static int readyTimeoutS;
+    /** --phase-timeout-s: the deadline of each phase. */
+    static int phaseTimeoutS;
+    /** --settle-s: the longest wait for the app to go idle before a phase. */
+    static int settleS;
+    /** --raw-timeout-s: the deadline of each raw-limit pass of a sink benchmark. */
+    static int rawTimeoutS;
+    /** --jfr-s: when above zero, how long a sink benchmark profiles the app. */
+    static int jfrS;
+
     private BenchKit() {
     }
 
-    /** A benchmark's body: its exit status. */
+    /** A benchmark's body, given its options (it reads them and calls done): its exit status. */
     interface Body {
-        int run(String[] args) throws Exception;
+        int run(Options opts) throws Exception;
     }
 
-    /** Runs a benchmark and exits with its status, or with 1 and the stack trace when it throws. */
-    static void runMain(String[] args, Body body) {
+    /**
+     * A benchmark's main: runs its body with the options in args (script, the wrapper that runs it, names them in the
+     * usage line) and exits with its status, or with 1 and the stack trace when it throws.
+     */
+    static void runMain(String[] args, String script, Body body) {
         int status;
         try {
             // the jar's log4j2.xml logs INFO to stdout; a benchmark only wants warnings and its own lines
             Configurator.setRootLevel(Level.WARN);
-            status = body.run(args);
+            status = body.run(new Options(script, args));
         } catch (Throwable e) {
             System.err.println("[bench] FAILED: " + e);
             e.printStackTrace();
@@ -159,6 +174,35 @@ public final class BenchKit {
             usage.append(" [--").append(name).append(']');
             String v = value(name);
             return Boolean.parseBoolean(v != null ? v : "false");
+        }
+
+        /** --phase-timeout-s into phaseTimeoutS. */
+        void phaseTimeout(int dflt) {
+            phaseTimeoutS = positive("phase-timeout-s", dflt);
+        }
+
+        /** --ready-timeout-s (120) into readyTimeoutS. */
+        void readyTimeout() {
+            readyTimeoutS = positive("ready-timeout-s", 120);
+        }
+
+        /** --settle-s into settleS. */
+        void settle(int dflt) {
+            settleS = zeroOrMore("settle-s", dflt);
+        }
+
+        /**
+         * The deadlines and waits of a sink benchmark (a backlog drained by the app, then by the raw limits): the app's
+         * drain deadline under drainOption (900 s), which it returns, then --raw-timeout-s (600), --ready-timeout-s
+         * (120), --settle-s (30) and --jfr-s (0, no profile).
+         */
+        int sinkPhases(String drainOption) {
+            int drainTimeoutS = positive(drainOption, 900);
+            rawTimeoutS = positive("raw-timeout-s", 600);
+            readyTimeout();
+            settle(30);
+            jfrS = zeroOrMore("jfr-s", 0);
+            return drainTimeoutS;
         }
 
         /** After the last option: prints the usage and exits on --help, an unknown option or a bad value. */

@@ -51,17 +51,13 @@ public final class IngestBench {
     static int rawRecords;
     static int rawWarmup;
     static int requestTimeoutS;
-    static int phaseTimeoutS;
-    static int readyTimeoutS;
-    static int settleS;
     static long totalErrors;
 
     public static void main(String[] args) {
-        runMain(args, IngestBench::run);
+        runMain(args, "ingest.sh", IngestBench::run);
     }
 
-    static int run(String[] args) throws Exception {
-        Options opts = new Options("ingest.sh", args);
+    static int run(Options opts) throws Exception {
         batchRequests = opts.positive("batch-requests", 1200);
         batchSize = opts.positive("batch-size", 1000);
         batchWarmup = opts.zeroOrMore("batch-warmup", 50);
@@ -71,9 +67,9 @@ public final class IngestBench {
         rawRecords = opts.positive("raw-records", 200_000);
         rawWarmup = opts.zeroOrMore("raw-warmup", 20_000);
         requestTimeoutS = opts.positive("request-timeout-s", 30);
-        phaseTimeoutS = opts.positive("phase-timeout-s", 120);
-        readyTimeoutS = opts.positive("ready-timeout-s", 120);
-        settleS = opts.zeroOrMore("settle-s", 20);
+        opts.phaseTimeout(120);
+        opts.readyTimeout();
+        opts.settle(20);
         opts.done();
 
         RESULTS.precision(Precision.TWO_DECIMALS);

@@ -150,10 +150,6 @@ public final class LakeSinkBench {
     static int gzipThreads;
     static int pollMs;
     static int lakeTimeoutS;
-    static int rawTimeoutS;
-    static int readyTimeoutS;
-    static int settleS;
-    static int jfrS;
 
     static final Map<String, Map<String, Object>> PROFILES = new LinkedHashMap<>(); // JFR summary per configuration
 
@@ -167,11 +163,11 @@ public final class LakeSinkBench {
     static int warmupUnits;
 
     public static void main(String[] args) {
-        runMain(args, LakeSinkBench::run);
+        runMain(args, "lake-sink.sh", LakeSinkBench::run);
     }
 
-    static int run(String[] args) throws Exception {
-        options(args);
+    static int run(Options opts) throws Exception {
+        options(opts);
         // the watcher's admin client retries while a consumer group forms; those retries are expected
         Configurator.setLevel("org.apache.kafka", Level.ERROR);
         Machine machine = Machine.describe("Lake sink benchmark");
@@ -237,8 +233,7 @@ public final class LakeSinkBench {
         return 0;
     }
 
-    static void options(String[] args) {
-        Options opts = new Options("lake-sink.sh", args);
+    static void options(Options opts) {
         records = opts.positive("records", 500_000);
         warmupRecords = opts.zeroOrMore("warmup", 150_000);
         String configsOpt = opts.text("configs", "raw+clean,raw");
@@ -246,11 +241,7 @@ public final class LakeSinkBench {
         inlineClean = opts.zeroOrMore("inline-clean", 1) != 0;
         gzipThreads = opts.zeroOrMore("gzip-threads", 1);
         pollMs = opts.positive("poll-ms", 200);
-        lakeTimeoutS = opts.positive("lake-timeout-s", 900);
-        rawTimeoutS = opts.positive("raw-timeout-s", 600);
-        readyTimeoutS = opts.positive("ready-timeout-s", 120);
-        settleS = opts.zeroOrMore("settle-s", 30);
-        jfrS = opts.zeroOrMore("jfr-s", 0);
+        lakeTimeoutS = opts.sinkPhases("lake-timeout-s");
         opts.done();
         Set<LakeConfig> chosen = new LinkedHashSet<>();
         for (String c : configsOpt.split(",")) {

@@ -53,27 +53,18 @@ public final class MongoSinkBench {
     static int records;
     static int batch;
     static int sinkTimeoutS;
-    static int rawTimeoutS;
-    static int readyTimeoutS;
-    static int settleS;
-    static int jfrS;
     static int join; // 1: the packaged join of pins into posts stays on (two documents per record)
     static int warmup; // records the sink drains before its clock starts (the JIT compiles meanwhile)
     static Map<String, Object> profile = Map.of(); // the flight recording's summary, when --jfr-s > 0
 
     public static void main(String[] args) {
-        runMain(args, MongoSinkBench::run);
+        runMain(args, "mongo-sink.sh", MongoSinkBench::run);
     }
 
-    static int run(String[] args) throws Exception {
-        Options opts = new Options("mongo-sink.sh", args);
+    static int run(Options opts) throws Exception {
         records = opts.positive("records", 200_000);
         batch = opts.positive("batch", 500);
-        sinkTimeoutS = opts.positive("sink-timeout-s", 900);
-        rawTimeoutS = opts.positive("raw-timeout-s", 600);
-        readyTimeoutS = opts.positive("ready-timeout-s", 120);
-        settleS = opts.zeroOrMore("settle-s", 30);
-        jfrS = opts.zeroOrMore("jfr-s", 0);
+        sinkTimeoutS = opts.sinkPhases("sink-timeout-s");
         join = opts.zeroOrMore("join", 0);
         warmup = opts.zeroOrMore("warmup", 20_000);
         opts.done();

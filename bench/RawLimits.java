@@ -39,29 +39,20 @@ public final class RawLimits {
     static final String TOPIC = "bench.pins";
     static final String WARM_TOPIC = "bench.warmup";
 
-    static int kafkaRecords;
-    static int kafkaWarmup;
-    static int kafkaPartitions;
-    static int mongoDocs;
-    static int mongoBatch;
-    static int phaseTimeoutS;
-    static int readyTimeoutS;
-    static boolean skipStartup;
-
     public static void main(String[] args) {
-        runMain(args, RawLimits::run);
+        runMain(args, "run.sh", RawLimits::run);
     }
 
-    static int run(String[] args) throws Exception {
-        Options opts = new Options("run.sh", args);
-        kafkaRecords = opts.positive("kafka-records", 200_000);
-        kafkaWarmup = opts.zeroOrMore("kafka-warmup", 20_000);
-        kafkaPartitions = opts.positive("kafka-partitions", 3);
-        mongoDocs = opts.positive("mongo-docs", 50_000);
-        mongoBatch = opts.positive("mongo-batch", 1_000);
-        phaseTimeoutS = opts.positive("phase-timeout-s", 180);
-        readyTimeoutS = opts.positive("ready-timeout-s", 120);
-        skipStartup = opts.flag("skip-startup");
+    static int run(Options opts) throws Exception {
+        // each phase gets its own numbers as arguments; only the kit's shared timeouts are fields
+        int kafkaRecords = opts.positive("kafka-records", 200_000);
+        int kafkaWarmup = opts.zeroOrMore("kafka-warmup", 20_000);
+        int kafkaPartitions = opts.positive("kafka-partitions", 3);
+        int mongoDocs = opts.positive("mongo-docs", 50_000);
+        int mongoBatch = opts.positive("mongo-batch", 1_000);
+        opts.phaseTimeout(180);
+        opts.readyTimeout();
+        boolean skipStartup = opts.flag("skip-startup");
         opts.done();
 
         RESULTS.precision(Precision.ONE_DECIMAL);
@@ -71,8 +62,8 @@ public final class RawLimits {
 
         Path tmp = Files.createTempDirectory("caravan-bench-");
         try {
-            benchKafka(tmp.resolve("kafka"));
-            benchMongo(tmp.resolve("mongo").resolve("bench.mv"));
+            benchKafka(tmp.resolve("kafka"), kafkaRecords, kafkaWarmup, kafkaPartitions);
+            benchMongo(tmp.resolve("mongo").resolve("bench.mv"), mongoDocs, mongoBatch);
             if (skipStartup) {
                 say("start-up measurement skipped (--skip-startup)");
             } else {
@@ -91,7 +82,8 @@ public final class RawLimits {
         return 0;
     }
 
-    static void benchKafka(Path logDir) throws Exception {
+    /** Produces and then consumes kafkaRecords records (after kafkaWarmup untimed ones) on an embedded broker. */
+    static void benchKafka(Path logDir, int kafkaRecords, int kafkaWarmup, int kafkaPartitions) throws Exception {
         int port = Ports.freePort(HOST);
         EmbeddedKafka kafka = new EmbeddedKafka(logDir, HOST, port, kafkaPartitions);
         say("starting embedded Kafka on %s:%d ...", HOST, port);
@@ -108,17 +100,17 @@ public final class RawLimits {
             Records records = Records.of(kafkaRecords, 42, (i, key, rnd) -> apiPinJson(key, rnd));
             int avgBytes = records.averageBytes();
             say("%d payloads ready, %d B on average", kafkaRecords, avgBytes);
-            produce(kafka.bootstrapServers(), records);
+            produce(kafka.bootstrapServers(), records, kafkaWarmup);
             records = null; // the consumer phase gets the heap back
             System.gc();
-            consume(kafka.bootstrapServers(), avgBytes);
+            consume(kafka.bootstrapServers(), avgBytes, kafkaRecords);
         } finally {
             say("stopping embedded Kafka ...");
             closeBounded("embedded Kafka", kafka, Duration.ofSeconds(60));
         }
     }
 
-    static void produce(String bootstrap, Records records) {
+    static void produce(String bootstrap, Records records, int kafkaWarmup) {
         try (Producer producer = new Producer(bootstrap, "bench-producer", phaseTimeoutS * 1000L)) {
             // the warm-up goes to another topic, so the consumer later reads exactly the timed records
             producer.warmUp(WARM_TOPIC, TOPIC, records, kafkaWarmup, "producer");
@@ -131,7 +123,7 @@ public final class RawLimits {
         }
     }
 
-    static void consume(String bootstrap, int avgBytes) {
+    static void consume(String bootstrap, int avgBytes, int kafkaRecords) {
         Properties c = consumerConfig(bootstrap, "bench-" + UUID.randomUUID(), "bench-consumer");
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(c)) {
             say("consuming %d records from the beginning (new group) ...", kafkaRecords);
@@ -164,7 +156,8 @@ public final class RawLimits {
         }
     }
 
-    static void benchMongo(Path file) throws Exception {
+    /** Inserts mongoDocs documents in batches of mongoBatch into an embedded MongoDB on an H2 file. */
+    static void benchMongo(Path file, int mongoDocs, int mongoBatch) throws Exception {
         EmbeddedMongo mongo = new EmbeddedMongo(file, HOST, 0);
         bounded("embedded MongoDB start", Duration.ofSeconds(60), () -> {
             mongo.start();
@@ -173,7 +166,7 @@ public final class RawLimits {
         say("embedded MongoDB up at %s", mongo.connectionString());
         try (MongoClient client = mongoClient(mongo.connectionString(), 10, phaseTimeoutS)) {
             MongoCollection<Document> pins = client.getDatabase("bench").getCollection("pins");
-            List<Document> docs = documents();
+            List<Document> docs = documents(mongoDocs);
             List<Document> warmDocs = new ArrayList<>();
             for (int i = 0; i < Math.min(mongoBatch, mongoDocs); i++) {
                 warmDocs.add(new Document(docs.get(i)));
@@ -208,7 +201,7 @@ public final class RawLimits {
     }
 
     /** The Kafka payload's shape as documents, _id = the record key (as Caravan's Mongo sink stores it). */
-    static List<Document> documents() {
+    static List<Document> documents(int mongoDocs) {
         Records records = Records.of(mongoDocs, 7, (i, key, rnd) -> apiPinJson(key, rnd));
         List<Document> docs = new ArrayList<>(mongoDocs);
         for (int i = 0; i < mongoDocs; i++) {

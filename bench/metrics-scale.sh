@@ -25,6 +25,8 @@ mongo="${3:-embedded}"
 load="${4:-api}"
 work="$(mktemp -d "${TMPDIR:-/tmp}/caravan-metrics.XXXXXX")"
 cp "$jar" "$work/app.jar"
+# bench/peers/connect's programs run as single source files, with the kit they share compiled onto the class path
+javac -d "$work/peers" -cp "$work/app.jar" bench/peers/connect/PeerKit.java
 server=""
 trap 'kill "$app" $server 2>/dev/null || true; wait 2>/dev/null || true
   cp "$work/app.log" "${TMPDIR:-/tmp}/metrics-scale-app.log" 2>/dev/null || true; rm -rf "$work"' EXIT
@@ -36,14 +38,14 @@ if [ "$mongo" = external ]; then
   ls "$lib"/server/mongo-java-server-memory-backend-*.jar >/dev/null 2>&1 \
     || mvn -B -q -f bench/peers/connect/pom.xml dependency:copy-dependencies@worker
   mongo_port="$(port)"
-  java -cp "$work/app.jar:$(ls "$lib"/server/mongo-java-server-memory-backend-*.jar)" \
+  java -cp "$work/app.jar:$(ls "$lib"/server/mongo-java-server-memory-backend-*.jar):$work/peers" \
     bench/peers/connect/MemoryMongoServer.java "$mongo_port" > "$work/mongo.log" 2>&1 &
   server=$!
   for _ in $(seq 1 60); do grep -q '^listening' "$work/mongo.log" && break; sleep 0.5; done
   external=(MONGODB_URI="mongodb://127.0.0.1:$mongo_port")
 elif [ "$mongo" = external-h2 ]; then
   mongo_port="$(port)"
-  java -Xmx"${SERVER_HEAP:-4g}" -cp "$work/app.jar" bench/peers/connect/FileMongoServer.java "$work/mongo/caravan.mv.db" "$mongo_port" \
+  java -Xmx"${SERVER_HEAP:-4g}" -cp "$work/app.jar:$work/peers" bench/peers/connect/FileMongoServer.java "$work/mongo/caravan.mv.db" "$mongo_port" \
     > "$work/mongo.log" 2>&1 &
   server=$!
   for _ in $(seq 1 60); do grep -q '^listening' "$work/mongo.log" && break; sleep 0.5; done
@@ -59,7 +61,7 @@ app=$!
 for _ in $(seq 1 120); do curl -fsS -o /dev/null "http://127.0.0.1:$http/observe/health" 2>/dev/null && break; sleep 1; done
 start=$(date +%s)
 if [ "$load" = kafka ]; then
-  java -cp "$work/app.jar" bench/peers/connect/PostsBacklog.java "127.0.0.1:$kafka_port" "$posts" > "$work/emulate.log" 2>&1
+  java -cp "$work/app.jar:$work/peers" bench/peers/connect/PostsBacklog.java "127.0.0.1:$kafka_port" "$posts" > "$work/emulate.log" 2>&1
 else
   java -jar "$work/app.jar" emulate --url "http://127.0.0.1:$http" --rate 2000 --count "$posts" > "$work/emulate.log" 2>&1
 fi

@@ -7,7 +7,8 @@
 # with 2 consumers (tasks) and batches of 500; Caravan also cleans each record (its pins flow, join off).
 # Clocks: the collection's count (the count command) every 500 ms, from the sink's process start to N documents and
 # from the first document to N; records/s = N / (first document to N). Caravan's start includes its embedded broker.
-# Needs: java 17, curl, python3, mvn (first run: fetches the worker and the connector into bench/peers/connect/target).
+# Needs: java and javac 17, curl, python3, mvn (first run: fetches the worker and the connector into
+# bench/peers/connect/target).
 # Usage: bash bench/peers-mongo-sink.sh [records, default 200000]. Never run in CI; see bench/README.md.
 # PEERS_JFR=DIR: Caravan's runs also write a flight recording (profile settings) to DIR/caravan-<run>.jfr, and the
 # external MongoDB server to DIR/mongo-external.jfr.
@@ -17,7 +18,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 records="${1:-200000}"
 [[ "$records" =~ ^[1-9][0-9]*$ ]] || { echo "[peers] usage: $0 [records, default 200000]" >&2; exit 2; }
-for tool in java python3 curl; do
+for tool in java javac python3 curl; do
   command -v "$tool" >/dev/null || { echo "[peers] $tool is missing (see the header of $0)" >&2; exit 2; }
 done
 lib="$PWD/bench/peers/connect/target"
@@ -30,6 +31,8 @@ fi
 [ -f target/caravan.jar ] || mvn -B -q package -DskipTests
 work="$(mktemp -d "${TMPDIR:-/tmp}/caravan-peers.XXXXXX")"
 cp target/caravan.jar "$work/caravan.jar"
+# bench/peers/connect's programs run as single source files, with the kit they share compiled onto the class path
+javac -d "$work/peers" -cp "$work/caravan.jar" bench/peers/connect/PeerKit.java
 # an empty working directory: Caravan uses the configuration and routes packaged in the jar copy
 mkdir -p "$work/run"
 pids=()
@@ -47,7 +50,7 @@ ready() { # url, seconds, pid of the server
 fail() { # message, log file
   echo "[peers] $1; the last lines of $(basename "$2"):" >&2; tail -n 40 "$2" >&2 || true; exit 1
 }
-backlog() { java -cp "$work/caravan.jar" bench/peers/connect/PinBacklog.java "$@"; }
+backlog() { java -cp "$work/caravan.jar:$work/peers" bench/peers/connect/PinBacklog.java "$@"; }
 stop() { kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }
 
 kafka_port="$(port)"
@@ -154,7 +157,7 @@ stop "$caravan_pid"
 external_port="$(port)"
 external_uri="mongodb://127.0.0.1:$external_port"
 java ${PEERS_JFR:+"-XX:StartFlightRecording=settings=profile,dumponexit=true,filename=$(realpath "$PEERS_JFR")/mongo-external.jfr"} \
-  -cp "$work/caravan.jar:$(ls "$lib"/server/mongo-java-server-memory-backend-*.jar)" bench/peers/connect/MemoryMongoServer.java "$external_port" > "$work/mongo-external.log" 2>&1 &
+  -cp "$work/caravan.jar:$(ls "$lib"/server/mongo-java-server-memory-backend-*.jar):$work/peers" bench/peers/connect/MemoryMongoServer.java "$external_port" > "$work/mongo-external.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 1 60); do grep -q '^listening' "$work/mongo-external.log" && break; sleep 0.5; done
 grep -q '^listening' "$work/mongo-external.log" || fail "the external MongoDB server did not start" "$work/mongo-external.log"

@@ -1,24 +1,17 @@
 import java.nio.file.Path;
-import java.util.concurrent.CountDownLatch;
 
 import dev.caravan.embedded.EmbeddedMongo;
 
 /**
  * Caravan's embedded MongoDB (mongo-java-server on an H2 file) in a JVM of its own, for bench/metrics-scale.sh's
- * external-h2 mode. Run as {@code java -cp caravan.jar FileMongoServer.java FILE PORT}.
+ * external-h2 mode. Run as {@code java -cp caravan.jar:DIR FileMongoServer.java FILE PORT}, with PeerKit compiled into
+ * DIR.
  */
 public class FileMongoServer {
 
     public static void main(String[] args) throws Exception {
         EmbeddedMongo server = new EmbeddedMongo(Path.of(args[0]), "127.0.0.1", Integer.parseInt(args[1]));
         server.start();
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.close();
-            stopped.countDown();
-        }));
-        System.out.println("listening on " + server.connectionString());
-        System.out.flush();
-        stopped.await();
+        PeerKit.serveUntilStopped(server.connectionString(), server::close);
     }
 }

@@ -1,5 +1,4 @@
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
 
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.MongoVersion;
@@ -7,7 +6,8 @@ import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 
 /**
  * The external MongoDB of bench/peers-mongo-sink.sh: mongo-java-server with its in-memory backend, in a JVM of its
- * own. Run as {@code java -cp caravan.jar:mongo-java-server-memory-backend.jar MemoryMongoServer.java PORT}.
+ * own. Run as {@code java -cp caravan.jar:mongo-java-server-memory-backend.jar:DIR MemoryMongoServer.java PORT}, with
+ * PeerKit compiled into DIR.
  */
 public class MemoryMongoServer {
 
@@ -29,13 +29,6 @@ public class MemoryMongoServer {
         backend.version(VERSION);
         MongoServer server = new MongoServer(backend);
         server.bind("127.0.0.1", Integer.parseInt(args[0]));
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.shutdown();
-            stopped.countDown();
-        }));
-        System.out.println("listening on " + server.getLocalAddress());
-        System.out.flush();
-        stopped.await();
+        PeerKit.serveUntilStopped(server.getLocalAddress(), server::shutdown);
     }
 }

@@ -2,7 +2,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
@@ -30,12 +29,11 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.bson.Document;
 
 /**
- * The backlog of bench/peers-mongo-sink.sh and its clocks, run as {@code java -cp caravan.jar PinBacklog.java COMMAND}:
+ * The backlog of bench/peers-mongo-sink.sh and its clocks, run as
+ * {@code java -cp caravan.jar:DIR PinBacklog.java COMMAND} (PeerKit compiled into DIR):
  * <pre>
  *   preload  BROKERS TOPIC N            N distinct pins keyed by unique_id, acks=all, into a 3-partition topic
  *   index    MONGO_URI DB COLLECTION    the unique index on unique_id that a business-key upsert needs
@@ -128,18 +126,12 @@ public class PinBacklog {
                         + PARTITIONS);
             }
         }
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
-        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "300000");
         long t0 = System.nanoTime();
         AtomicLong failed = new AtomicLong();
         AtomicReference<Exception> first = new AtomicReference<>();
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p)) {
+        try (KafkaProducer<String, byte[]> producer = PeerKit.producer(brokers, Map.of(
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true", ProducerConfig.LINGER_MS_CONFIG, "5",
+                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "300000"))) {
             for (int i = 0; i < n; i++) {
                 producer.send(new ProducerRecord<>(topic, keys[i], values[i]), (md, e) -> {
                     if (e != null) {
