@@ -53,7 +53,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.tools.attach.VirtualMachine;
-import dev.caravan.config.CaravanConfiguration;
+import dev.caravan.config.ClientsConfiguration;
 import dev.caravan.embedded.Connections;
 import dev.caravan.flow.FlowFile;
 import dev.caravan.flow.Rules;
@@ -184,7 +184,7 @@ public final class LakeSinkBench {
         try {
             Launch launch = Launch.in(tmp, AppPorts.free(4), readyTimeoutS);
             String bootstrap = launch.ports().bootstrap();
-            s3 = CaravanConfiguration.s3Client(new Connections(null, false, null, null, false,
+            s3 = ClientsConfiguration.s3Client(new Connections(null, false, null, null, false,
                     "http://" + HOST + ":" + launch.ports().s3(), "us-east-1", BUCKET, S3_ACCESS_KEY, S3_SECRET_KEY,
                     true), true);
 
