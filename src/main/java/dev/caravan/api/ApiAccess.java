@@ -73,12 +73,14 @@ public final class ApiAccess extends MainListenerSupport {
         return !ingest.isOpen() || !observe.isOpen() || !admin.isOpen();
     }
 
-    public ApiKeys ingestKeys() {
-        return ingest;
-    }
-
-    public ApiKeys adminKeys() {
-        return admin;
+    /** How many keys open this level (the start-up banner says so). */
+    public int keyCount(Access level) {
+        return switch (level) {
+            case OPEN -> 0;
+            case INGEST -> ingest.count();
+            case OBSERVE -> observe.count();
+            case ADMIN -> admin.count();
+        };
     }
 
     public EndpointTable table() {

@@ -1,5 +1,6 @@
 package dev.caravan.config;
 
+import dev.caravan.api.Access;
 import dev.caravan.embedded.Connections;
 import dev.caravan.settings.Settings;
 import dev.caravan.ingest.Streams;
@@ -31,12 +32,12 @@ public final class StartupBanner extends MainListenerSupport {
         Streams streams = main.getCamelContext().getRegistry().lookupByNameAndType("streams", Streams.class);
         String ingest = (streams == null ? "" : "streams " + String.join(", ", streams.all().stream()
                 .map(s -> s.name() + " -> " + s.topic()).toList()) + "; ")
-                + (access == null || !access.keysRequired() ? "no API key required" : access.ingestKeys().count()
+                + (access == null || !access.keysRequired() ? "no API key required" : access.keyCount(Access.INGEST)
                         + " ingest key(s)");
         String keys = access == null || !access.keysRequired()
                 ? "OPEN to this machine only (" + settings.find(Settings.ACTIVE_HTTP_HOST).orElse("127.0.0.1") + "): set "
                         + "CARAVAN_ADMIN_API_KEYS and CARAVAN_INGEST_API_KEYS to serve other hosts"
-                : access.adminKeys().count() + " admin key(s), " + access.ingestKeys().count() + " ingest key(s); "
+                : access.keyCount(Access.ADMIN) + " admin key(s), " + access.keyCount(Access.INGEST) + " ingest key(s); "
                         + "every endpoint but health probes, the OpenAPI document and the console page needs one";
         LOG.info(render(c, httpBase(settings), routes.description(), settings.dataDir().toString()) + "\n  Ingest   "
                 + ingest + "\n  Access   " + keys);

@@ -12,16 +12,15 @@ import org.gaul.s3proxy.nio2blob.FilesystemNio2BlobStore;
 public final class EmbeddedS3 implements AutoCloseable {
 
     private final Path baseDir;
-    private final String host;
-    private final int port;
+    /** Where it listens; port 0 takes a free one. */
+    private final URI address;
     private final String accessKey;
     private final String secretKey;
     private S3Proxy proxy;
 
     public EmbeddedS3(Path baseDir, String host, int port, String accessKey, String secretKey) {
         this.baseDir = baseDir;
-        this.host = host;
-        this.port = port;
+        this.address = URI.create("http://" + host + ":" + port);
         this.accessKey = accessKey;
         this.secretKey = secretKey;
     }
@@ -30,7 +29,7 @@ public final class EmbeddedS3 implements AutoCloseable {
         Files.createDirectories(baseDir);
         proxy = S3Proxy.builder()
                 .blobStore(new FilesystemNio2BlobStore(baseDir.toAbsolutePath().toString()))
-                .endpoint(URI.create("http://" + host + ":" + port))
+                .endpoint(address)
                 .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, accessKey, secretKey)
                 .build();
         proxy.start();
@@ -46,7 +45,7 @@ public final class EmbeddedS3 implements AutoCloseable {
     }
 
     public String endpoint() {
-        return "http://" + host + ":" + proxy.getPort();
+        return "http://" + address.getHost() + ":" + proxy.getPort();
     }
 
     @Override

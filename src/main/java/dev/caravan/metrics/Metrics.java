@@ -45,6 +45,7 @@ public final class Metrics {
     private final LakeSql lakeSql;
     private final java.util.function.Supplier<String> posts;
     private final Clock clock;
+    private final CollectionWrites writes;
     private final RefreshGate gate;
 
     /**
@@ -56,21 +57,23 @@ public final class Metrics {
             java.util.function.Supplier<String> posts, Clock clock, CollectionWrites writes, long idleRefreshMs) {
         this.db = client.getDatabase(database);
         this.results = db.getCollection(collection);
+        this.gate = new RefreshGate(idleRefreshMs);
         this.declared = declared;
         this.lakeSql = lakeSql;
         this.posts = posts;
         this.clock = clock;
-        this.gate = new RefreshGate(clock, writes, idleRefreshMs);
+        this.writes = writes;
     }
 
     /** The timer route: every metric from what MongoDB holds now. */
     public synchronized int refreshStream() {
         List<DeclaredMetric> metrics = declared.all();
-        if (!gate.open(metrics.stream().map(DeclaredMetric::collection).distinct().toList())) {
+        long version = writes.version(metrics.stream().map(DeclaredMetric::collection).distinct().toList());
+        if (!gate.open(clock.millis(), version)) {
             return 0;
         }
         int refreshed = computeStream(metrics);
-        gate.refreshed();
+        gate.refreshed(clock.millis());
         return refreshed;
     }
 

@@ -1,10 +1,5 @@
 package dev.caravan.metrics;
 
-import java.time.Clock;
-import java.util.List;
-
-import dev.caravan.sink.mongo.CollectionWrites;
-
 /**
  * When the stream metrics refresh. A refresh reads every source document: not again while no write reached the
  * sources (for at most idleRefreshMs: other replicas' sinks and other writers are seen then), and never more than a
@@ -12,8 +7,6 @@ import dev.caravan.sink.mongo.CollectionWrites;
  */
 final class RefreshGate {
 
-    private final Clock clock;
-    private final CollectionWrites writes;
     private final long idleRefreshMs;
     private long lastVersion;
     private long lastRefreshAt = -1;
@@ -21,16 +14,15 @@ final class RefreshGate {
     private long lastRefreshMs;
 
     /** @param idleRefreshMs 0 = never skip */
-    RefreshGate(Clock clock, CollectionWrites writes, long idleRefreshMs) {
-        this.clock = clock;
-        this.writes = writes;
+    RefreshGate(long idleRefreshMs) {
         this.idleRefreshMs = idleRefreshMs;
     }
 
-    /** Whether to refresh from these collections now; after a refresh that was let through, {@link #refreshed()}. */
-    boolean open(List<String> sources) {
-        long now = clock.millis();
-        long version = writes.version(sources);
+    /**
+     * Whether to refresh now, the sources' write count being {@code version}; after a refresh that was let through,
+     * {@link #refreshed}.
+     */
+    boolean open(long now, long version) {
         if (lastRefreshAt >= 0 && idleRefreshMs > 0) {
             boolean unchanged = version == lastVersion && now - lastRefreshAt < idleRefreshMs;
             boolean tooSoon = now - lastRefreshEnd < 9 * lastRefreshMs;
@@ -43,8 +35,8 @@ final class RefreshGate {
         return true;
     }
 
-    void refreshed() {
-        lastRefreshEnd = clock.millis();
+    void refreshed(long now) {
+        lastRefreshEnd = now;
         lastRefreshMs = lastRefreshEnd - lastRefreshAt;
     }
 }

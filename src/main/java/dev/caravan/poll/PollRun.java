@@ -43,21 +43,22 @@ public final class PollRun {
         this.trigger = trigger;
     }
 
-    Instant startedAt() {
-        return startedAt;
-    }
-
     public PollerSpec spec() {
         return spec;
+    }
+
+    /** What started it: "schedule" or "request". */
+    public String trigger() {
+        return trigger;
+    }
+
+    Instant startedAt() {
+        return startedAt;
     }
 
     /** True while the template route should fetch another page. */
     public boolean isMore() {
         return more;
-    }
-
-    public String trigger() {
-        return trigger;
     }
 
     void stop() {
