@@ -1,11 +1,11 @@
 package dev.caravan.api;
 
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.caravan.support.OrderedMap;
 
 /** An RFC 9457 problem document: what went wrong, for which request, never how the server failed inside. */
 public record Problem(int status, String title, String detail, String instance, List<Map<String, Object>> errors) {
@@ -18,11 +18,8 @@ public record Problem(int status, String title, String detail, String instance, 
     }
 
     public String toJson() {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("type", "about:blank");
-        body.put("title", title);
-        body.put("status", status);
-        body.put("detail", detail);
+        Map<String, Object> body = OrderedMap.of("type", "about:blank", "title", title, "status", status,
+                "detail", detail);
         if (instance != null) {
             body.put("instance", instance);
         }

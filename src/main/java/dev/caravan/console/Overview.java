@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import dev.caravan.flow.Flow;
 import dev.caravan.flow.Flows;
 import dev.caravan.sink.lake.LakeWriter;
+import dev.caravan.support.OrderedMap;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -109,10 +110,8 @@ public final class Overview implements AutoCloseable {
         }
         polled.forEach((topic, poller) -> sources.putIfAbsent(topic, "poller " + poller));
         for (Map.Entry<String, String> e : sources.entrySet()) {
-            Map<String, Object> row = new LinkedHashMap<>();
-            row.put("topic", e.getKey());
-            row.put("source", e.getValue());
-            row.put("format", formats != null && formats.isAvro(e.getKey()) ? "avro" : "json");
+            Map<String, Object> row = OrderedMap.of("topic", e.getKey(), "source", e.getValue(),
+                    "format", formats != null && formats.isAvro(e.getKey()) ? "avro" : "json");
             if (existing.contains(e.getKey())) {
                 Map<TopicPartition, long[]> ends = ends(e.getKey());
                 row.put("records", ends.values().stream().mapToLong(v -> v[1] - v[0]).sum());
@@ -150,13 +149,8 @@ public final class Overview implements AutoCloseable {
                 done += topicDone;
                 lag += topicLag;
             }
-            Map<String, Object> row = new LinkedHashMap<>();
-            row.put("name", sink.name());
-            row.put("group", sink.group());
-            row.put("consumed", done);
-            row.put("lag", lag);
-            row.put("topics", topics);
-            row.put("lastError", progress.last(sink.routeId()));
+            Map<String, Object> row = OrderedMap.of("name", sink.name(), "group", sink.group(), "consumed", done,
+                    "lag", lag, "topics", topics, "lastError", progress.last(sink.routeId()));
             // a batch retried for longer than the stall limit: readiness is red and this says why
             Duration busy = progress.inFlightFor(sink.routeId());
             row.put("stalledSeconds", busy != null && busy.compareTo(progress.stallLimit()) > 0 ? busy.toSeconds() : null);
@@ -171,10 +165,8 @@ public final class Overview implements AutoCloseable {
             }
             Map<TopicPartition, long[]> ends = ends(topic);
             long count = ends.values().stream().mapToLong(v -> v[1] - v[0]).sum();
-            Map<String, Object> row = new LinkedHashMap<>();
-            row.put("topic", topic);
-            row.put("source", topic.substring(0, topic.length() - dlqSuffix.length()));
-            row.put("count", count);
+            Map<String, Object> row = OrderedMap.of("topic", topic,
+                    "source", topic.substring(0, topic.length() - dlqSuffix.length()), "count", count);
             row.putAll(lastError(ends));
             dlq.add(row);
         }

@@ -8,6 +8,8 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.UUID;
 
+import dev.caravan.support.OrderedMap;
+
 /**
  * Pinterest posts as the seed projects' posting emulators send them: a pin, a geo and a user record sharing an ind,
  * reproducible from a seed, with the dirt the real data has and the cleaning step must fix (follower counts like "12k",
@@ -64,22 +66,16 @@ public final class PinterestGenerator {
 
         LocalDateTime posted = LocalDateTime.of(2018 + random.nextInt(5), 1 + random.nextInt(12), 1 + random.nextInt(28),
                 random.nextInt(24), random.nextInt(60), random.nextInt(60));
-        Map<String, Object> geo = new LinkedHashMap<>();
-        geo.put("ind", ind);
-        geo.put("timestamp", TS.format(posted));
-        geo.put("latitude", Math.round((random.nextDouble() * 180 - 90) * 10_000) / 10_000.0);
-        geo.put("longitude", Math.round((random.nextDouble() * 360 - 180) * 10_000) / 10_000.0);
-        geo.put("country", pick(COUNTRIES));
+        Map<String, Object> geo = OrderedMap.of("ind", ind, "timestamp", TS.format(posted),
+                "latitude", Math.round((random.nextDouble() * 180 - 90) * 10_000) / 10_000.0,
+                "longitude", Math.round((random.nextDouble() * 360 - 180) * 10_000) / 10_000.0,
+                "country", pick(COUNTRIES));
 
         LocalDateTime joined = LocalDateTime.of(2015 + random.nextInt(6), 1 + random.nextInt(12), 1 + random.nextInt(28),
                 random.nextInt(24), random.nextInt(60), random.nextInt(60));
         int age = 18 + random.nextInt(50);
-        Map<String, Object> user = new LinkedHashMap<>();
-        user.put("ind", ind);
-        user.put("first_name", pick(FIRST));
-        user.put("last_name", pick(LAST));
-        user.put("age", chance(0.1) ? String.valueOf(age) : age);
-        user.put("date_joined", TS.format(joined));
+        Map<String, Object> user = OrderedMap.of("ind", ind, "first_name", pick(FIRST), "last_name", pick(LAST),
+                "age", chance(0.1) ? String.valueOf(age) : age, "date_joined", TS.format(joined));
         return new Post(ind, pin, geo, user);
     }
 

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.caravan.support.OrderedMap;
 import org.apache.kafka.clients.producer.RecordMetadata;
 
 /**
@@ -77,11 +78,8 @@ public record RestProxyV2(Streams streams, RecordsParser parser, RecordEncoder e
         answer.put("value_schema_id", null);
         List<Map<String, Object>> offsets = new ArrayList<>(metadata.size());
         for (RecordMetadata m : metadata) {
-            Map<String, Object> o = new LinkedHashMap<>();
-            o.put("partition", m.partition());
-            o.put("offset", m.offset());
-            o.put("error_code", null);
-            o.put("error", null);
+            Map<String, Object> o = OrderedMap.of("partition", m.partition(), "offset", m.offset(), "error_code", null,
+                    "error", null);
             offsets.add(o);
         }
         answer.put("offsets", offsets);

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.caravan.support.OrderedMap;
 import org.apache.kafka.clients.producer.RecordMetadata;
 
 /** The steps of POST /api/v1/streams/{stream}: from a request body to a validated batch, and the answer once published. */
@@ -51,20 +52,15 @@ public record StreamIngest(Streams streams, RecordsParser parser, RecordEncoder 
         if (!INBOX.equals(answer)) {
             return streamReceipt(batch, metadata);
         }
-        Map<String, Object> one = new LinkedHashMap<>();
-        one.put("id", batch.records().get(0).key());
-        one.put("topic", metadata.get(0).topic());
-        one.put("partition", metadata.get(0).partition());
-        one.put("offset", metadata.get(0).offset());
+        Map<String, Object> one = OrderedMap.of("id", batch.records().get(0).key(), "topic", metadata.get(0).topic(),
+                "partition", metadata.get(0).partition(), "offset", metadata.get(0).offset());
         return one;
     }
 
     /** {"stream","topic","accepted","receipts":[{"partition","offset"}]} in input order. */
     private static Map<String, Object> streamReceipt(IngestBatch batch, List<RecordMetadata> metadata) {
-        Map<String, Object> answer = new LinkedHashMap<>();
-        answer.put("stream", batch.stream().name());
-        answer.put("topic", batch.stream().topic());
-        answer.put("accepted", metadata.size());
+        Map<String, Object> answer = OrderedMap.of("stream", batch.stream().name(), "topic", batch.stream().topic(),
+                "accepted", metadata.size());
         List<Map<String, Object>> receipts = new ArrayList<>(metadata.size());
         for (RecordMetadata m : metadata) {
             Map<String, Object> r = new LinkedHashMap<>();

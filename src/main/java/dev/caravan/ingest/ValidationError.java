@@ -1,7 +1,8 @@
 package dev.caravan.ingest;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
+
+import dev.caravan.support.OrderedMap;
 
 /** One entry of a problem's errors list: which record (0-based, in input order), where in it (JSON Pointer), what. */
 final class ValidationError {
@@ -10,10 +11,7 @@ final class ValidationError {
     }
 
     static Map<String, Object> of(int index, String pointer, String message) {
-        Map<String, Object> e = new LinkedHashMap<>();
-        e.put("index", index);
-        e.put("pointer", pointer);
-        e.put("message", message);
+        Map<String, Object> e = OrderedMap.of("index", index, "pointer", pointer, "message", message);
         return e;
     }
 }

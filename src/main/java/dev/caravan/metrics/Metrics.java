@@ -21,6 +21,7 @@ import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.ReplaceOptions;
 import dev.caravan.api.ProblemException;
 import dev.caravan.sink.mongo.CollectionWrites;
+import dev.caravan.support.OrderedMap;
 import org.bson.Document;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -155,12 +156,8 @@ public final class Metrics {
                 .append("batch", new Document("computedAt", now).append("rows", docs(b)))
                 .append("agree", agree)
                 .append("differences", differences), new ReplaceOptions().upsert(true));
-        Map<String, Object> r = new LinkedHashMap<>();
-        r.put("name", name);
-        r.put("agree", agree);
-        r.put("streamRows", s.size());
-        r.put("batchRows", b.size());
-        r.put("differences", onlyStream.size() + onlyBatch.size());
+        Map<String, Object> r = OrderedMap.of("name", name, "agree", agree, "streamRows", s.size(),
+                "batchRows", b.size(), "differences", onlyStream.size() + onlyBatch.size());
         if (batchError != null) {
             r.put("batchError", batchError);
         }
@@ -201,12 +198,10 @@ public final class Metrics {
         }
         for (Map.Entry<String, String> m : described().entrySet()) {
             Document d = stored.get(m.getKey());
-            Map<String, Object> r = new LinkedHashMap<>();
-            r.put("name", m.getKey());
-            r.put("description", m.getValue());
-            r.put("computedAt", d == null ? null : at(d.get("stream", Document.class)));
-            r.put("batchComputedAt", d == null ? null : at(d.get("batch", Document.class)));
-            r.put("agree", d == null ? null : d.get("agree"));
+            Map<String, Object> r = OrderedMap.of("name", m.getKey(), "description", m.getValue(),
+                    "computedAt", d == null ? null : at(d.get("stream", Document.class)),
+                    "batchComputedAt", d == null ? null : at(d.get("batch", Document.class)),
+                    "agree", d == null ? null : d.get("agree"));
             out.add(r);
         }
         return out;
@@ -232,11 +227,8 @@ public final class Metrics {
         out.put("rows", stream == null ? List.of() : plain(stream.getList("rows", Document.class)));
         Document batch = d == null ? null : d.get("batch", Document.class);
         if (batch != null) {
-            Map<String, Object> b = new LinkedHashMap<>();
-            b.put("computedAt", at(batch));
-            b.put("agree", d.get("agree"));
-            b.put("differences", d.get("differences"));
-            b.put("rows", plain(batch.getList("rows", Document.class)));
+            Map<String, Object> b = OrderedMap.of("computedAt", at(batch), "agree", d.get("agree"),
+                    "differences", d.get("differences"), "rows", plain(batch.getList("rows", Document.class)));
             out.put("batch", b);
         }
         return out;

@@ -15,6 +15,7 @@ import java.util.concurrent.TimeoutException;
 
 import dev.caravan.api.JsonAnswer;
 import dev.caravan.api.ProblemException;
+import dev.caravan.support.OrderedMap;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
@@ -113,11 +114,8 @@ public final class Operations implements AutoCloseable {
     }
 
     private static Map<String, Object> describe(Run run) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("id", run.id);
-        out.put("operation", run.name);
-        out.put("startedAt", run.startedAt.toString());
-        out.put("statusUrl", "/api/v1/operations/" + run.id);
+        Map<String, Object> out = OrderedMap.of("id", run.id, "operation", run.name,
+                "startedAt", run.startedAt.toString(), "statusUrl", "/api/v1/operations/" + run.id);
         Exchange result = run.done.getNow(null);
         if (result == null) {
             out.put("status", "running");

@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -15,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 
 import dev.caravan.kafka.KafkaClientConfig;
 import dev.caravan.api.ProblemException;
+import dev.caravan.support.OrderedMap;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -130,10 +130,7 @@ public final class Redrive {
             }
         }
         LOG.info("Redrove {} record(s) from {}{} to {}", sent, topic, suffix, topic);
-        Map<String, Object> answer = new LinkedHashMap<>();
-        answer.put("topic", topic);
-        answer.put("deadLetterTopic", dlq);
-        answer.put("redriven", sent);
+        Map<String, Object> answer = OrderedMap.of("topic", topic, "deadLetterTopic", dlq, "redriven", sent);
         return answer;
     }
 

@@ -7,6 +7,7 @@ import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.caravan.support.OrderedMap;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 
@@ -93,11 +94,8 @@ public final class RegistryApi {
         if (r == null) {
             throw new Failure(404, 40402, "Version " + versionText + " not found.");
         }
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("subject", r.subject());
-        out.put("version", r.version());
-        out.put("id", r.id());
-        out.put("schema", r.schema().toString());
+        Map<String, Object> out = OrderedMap.of("subject", r.subject(), "version", r.version(), "id", r.id(),
+                "schema", r.schema().toString());
         return out;
     }
 

@@ -9,6 +9,7 @@ import java.util.Map;
 import dev.caravan.flow.Flow;
 import dev.caravan.flow.Flows;
 import dev.caravan.flow.Rules;
+import dev.caravan.support.OrderedMap;
 
 /**
  * The clean zone uses the flows' cleaning, the same rules the MongoDB sink applies, so a rule changes in one place.
@@ -43,10 +44,7 @@ final class LakeCleaning {
             boolean dates) {
         Flow flow = flows.ofTopic(topic);
         Map<String, Object> cleaned = flow.rules().clean(record, new Rules.Meta(topic, partition, offset, key));
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("_topic", topic);
-        out.put("_partition", partition);
-        out.put("_offset", offset);
+        Map<String, Object> out = OrderedMap.of("_topic", topic, "_partition", partition, "_offset", offset);
         cleaned.forEach((k, v) -> out.put(k, plain(v, dates)));
         return out;
     }

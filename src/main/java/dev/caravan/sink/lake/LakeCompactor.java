@@ -25,6 +25,7 @@ import java.util.regex.Pattern;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 
+import dev.caravan.support.OrderedMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -211,10 +212,8 @@ public final class LakeCompactor {
         String target = keys.compacted(first.zone, topic, first.partition, first.day, first.hour, first.firstOffset,
                 files.get(files.size() - 1).firstOffset, first.format);
         String manifest = keys.compactionManifest(topic, first.partition, first.zone, first.day, first.hour);
-        Map<String, Object> intent = new LinkedHashMap<>();
-        intent.put("target", target);
-        intent.put("manifest", manifest);
-        intent.put("inputs", files.stream().map(FileRef::key).toList());
+        Map<String, Object> intent = OrderedMap.of("target", target, "manifest", manifest,
+                "inputs", files.stream().map(FileRef::key).toList());
         String intentKey = keys.compactionPending(topic, first.partition);
         store.putJson(intentKey, intent);
         stepHook.accept("intent");
@@ -253,16 +252,10 @@ public final class LakeCompactor {
         };
         store.put(target, merged.bytes(), LakeLanding.contentType(format));
         stepHook.accept("target");
-        Map<String, Object> entry = new LinkedHashMap<>();
-        entry.put("key", target);
-        entry.put("format", format);
-        entry.put("firstOffset", firstOffset);
-        entry.put("records", merged.records());
-        entry.put("bytes", merged.bytes().length);
-        entry.put("sha256", sha256(merged.bytes()));
-        entry.put("schema", merged.schema());
-        entry.put("replaces", List.copyOf(present.keySet()));
-        entry.put("compactedAt", clock.instant().toString());
+        Map<String, Object> entry = OrderedMap.of("key", target, "format", format, "firstOffset", firstOffset,
+                "records", merged.records(), "bytes", merged.bytes().length, "sha256", sha256(merged.bytes()),
+                "schema", merged.schema(), "replaces", List.copyOf(present.keySet()),
+                "compactedAt", clock.instant().toString());
         store.putJson((String) intent.get("manifest"), entry);
         stepHook.accept("manifest");
     }

@@ -3,13 +3,13 @@ package dev.caravan.sink.lake;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
 
+import dev.caravan.support.OrderedMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,11 +46,8 @@ final class LakeLanding {
         unit.from = unitEnd.getOrDefault(tp, unit.from);
         String manifestKey = keys.manifest(unit.topic, unit.partition, unit.from);
         List<String> fileKeys = unit.files.values().stream().map(LakeFile::key).toList();
-        Map<String, Object> intent = new LinkedHashMap<>();
-        intent.put("from", unit.from);
-        intent.put("to", unit.to());
-        intent.put("files", fileKeys);
-        intent.put("manifest", manifestKey);
+        Map<String, Object> intent = OrderedMap.of("from", unit.from, "to", unit.to(), "files", fileKeys,
+                "manifest", manifestKey);
         store.putJson(keys.pending(unit.topic, unit.partition), intent);
         List<Map<String, Object>> entries = new ArrayList<>();
         for (LakeFile f : unit.files.values()) {
@@ -60,18 +57,10 @@ final class LakeLanding {
             store.put(f.key(), f.bytes(), contentType(f.format()));
             entries.add(f.manifestEntry(unit.topic, unit.partition));
         }
-        Map<String, Object> manifest = new LinkedHashMap<>();
-        manifest.put("topic", unit.topic);
-        manifest.put("partition", unit.partition);
-        manifest.put("from", unit.from);
-        manifest.put("to", unit.to());
-        manifest.put("firstOffset", unit.firstOffset);
-        manifest.put("lastOffset", unit.lastOffset);
-        manifest.put("records", unit.records);
-        manifest.put("bytes", unit.bytes);
-        manifest.put("notCleaned", unit.skipped);
-        manifest.put("writtenAt", Instant.ofEpochMilli(clock.millis()).toString());
-        manifest.put("files", entries);
+        Map<String, Object> manifest = OrderedMap.of("topic", unit.topic, "partition", unit.partition,
+                "from", unit.from, "to", unit.to(), "firstOffset", unit.firstOffset, "lastOffset", unit.lastOffset,
+                "records", unit.records, "bytes", unit.bytes, "notCleaned", unit.skipped,
+                "writtenAt", Instant.ofEpochMilli(clock.millis()).toString(), "files", entries);
         if (!owned.getAsBoolean()) {
             return false;
         }

@@ -1,6 +1,5 @@
 package dev.caravan.sink.lake;
 
-import dev.caravan.support.OrderedMap;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -13,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import dev.caravan.api.ProblemException;
+import dev.caravan.support.OrderedMap;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;

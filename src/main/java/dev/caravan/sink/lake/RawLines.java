@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.caravan.schema.ConfluentWire;
 import dev.caravan.schema.JsonAvro;
 import dev.caravan.schema.StreamFormats;
+import dev.caravan.support.OrderedMap;
 
 /**
  * The raw zone's NDJSON lines ({"topic","partition","offset","timestamp","key","value"}) and the checks they rest on:
@@ -70,14 +71,8 @@ final class RawLines {
         Map<String, Object> asWritten = !wire.writer().equals(wire.record().getSchema())
                 ? JsonAvro.toMap(ConfluentWire.decode(value, id -> wire.writer(), wire.writer()))
                 : parsed != null ? parsed : wire.map();
-        Map<String, Object> line = new LinkedHashMap<>();
-        line.put("topic", unit.topic);
-        line.put("partition", unit.partition);
-        line.put("offset", offset);
-        line.put("timestamp", ts);
-        line.put("key", key);
-        line.put("schema_id", wire.schemaId());
-        line.put("value", asWritten);
+        Map<String, Object> line = OrderedMap.of("topic", unit.topic, "partition", unit.partition, "offset", offset,
+                "timestamp", ts, "key", key, "schema_id", wire.schemaId(), "value", asWritten);
         return JSON.writeValueAsBytes(line);
     }
 

@@ -1,10 +1,11 @@
 package dev.caravan.sink.lake;
 
 import java.util.Deque;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedDeque;
+
+import dev.caravan.support.OrderedMap;
 
 /** The last files this process landed, newest first, as the operator console lists them. */
 final class RecentFiles {
@@ -16,12 +17,8 @@ final class RecentFiles {
     /** A file set's manifest entries, landed at {@code writtenAt}. */
     void landed(List<Map<String, Object>> entries, Object writtenAt) {
         for (Map<String, Object> entry : entries) {
-            Map<String, Object> shown = new LinkedHashMap<>();
-            shown.put("key", entry.get("key"));
-            shown.put("format", entry.get("format"));
-            shown.put("records", entry.get("records"));
-            shown.put("bytes", entry.get("bytes"));
-            shown.put("writtenAt", writtenAt);
+            Map<String, Object> shown = OrderedMap.of("key", entry.get("key"), "format", entry.get("format"),
+                    "records", entry.get("records"), "bytes", entry.get("bytes"), "writtenAt", writtenAt);
             recent.addFirst(shown);
         }
         while (recent.size() > KEPT) {
