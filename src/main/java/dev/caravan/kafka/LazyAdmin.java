@@ -75,10 +75,10 @@ public final class LazyAdmin implements AutoCloseable {
     }
 
     @Override
-    public synchronized void close() {
+    public void close() {
+        // not forgotten: a late caller gets the closed client, whose calls fail, not a new one nobody closes
         if (admin != null) {
             admin.close(Duration.ofSeconds(5));
-            admin = null;
         }
     }
 }
