@@ -51,6 +51,7 @@ public final class IngestBench {
     static int rawRecords;
     static int rawWarmup;
     static int requestTimeoutS;
+    static boolean sinksOff;
     static long totalErrors;
 
     public static void main(String[] args) {
@@ -67,6 +68,7 @@ public final class IngestBench {
         rawRecords = opts.positive("raw-records", 200_000);
         rawWarmup = opts.zeroOrMore("raw-warmup", 20_000);
         requestTimeoutS = opts.positive("request-timeout-s", 30);
+        sinksOff = opts.flag("sinks-off");
         opts.phaseTimeout(120);
         opts.readyTimeout();
         opts.settle(20);
@@ -81,7 +83,10 @@ public final class IngestBench {
         Path tmp = Files.createTempDirectory("caravan-ingest-bench-");
         App app = null;
         try {
-            app = Launch.in(tmp, AppPorts.free(2), readyTimeoutS).start("work", Map.of());
+            // sinks off: the ingest path alone, as an ingest-only replica runs it (the default start also writes every
+            // record to MongoDB and the lake on the same two cores)
+            app = Launch.in(tmp, AppPorts.free(2), readyTimeoutS).start("work", sinksOff
+                    ? Map.of("CARAVAN_MONGO_FLOWS", "", "CARAVAN_LAKE_FLOWS", "") : Map.of());
             double raw = rawProduce(app);
             System.gc();
 
@@ -121,7 +126,7 @@ public final class IngestBench {
                         .put("threads", threads).put("batch_requests", batchRequests).put("batch_size", batchSize)
                         .put("batch_warmup", batchWarmup).put("single_seconds", singleSeconds)
                         .put("single_warmup_seconds", singleWarmupSeconds).put("raw_records", rawRecords)
-                        .put("raw_warmup", rawWarmup).put("settle_s", settleS))
+                        .put("raw_warmup", rawWarmup).put("settle_s", settleS).put("sinks_off", sinksOff))
                 .put("targets", new Json().put("batched_ingest_min_percent_of_raw", BATCH_TARGET * 100)
                         .put("single_record_paced_p99_max_ms", SINGLE_P99_TARGET_MS))
                 .put("failed_requests", totalErrors));
