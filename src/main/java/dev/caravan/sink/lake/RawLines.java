@@ -84,7 +84,10 @@ final class RawLines {
     record Parsed(Map<String, Object> map, int shape) {
     }
 
+    // the shape-only scan runs for every raw record: its answers are constants, nothing allocated
     private static final Parsed NONE = new Parsed(null, NOT_AN_OBJECT);
+    private static final Parsed ONE_LINE_SHAPE = new Parsed(null, ONE_LINE);
+    private static final Parsed MULTI_LINE_SHAPE = new Parsed(null, MULTI_LINE);
 
     /** One JSON object and nothing after it, checked by a streaming pass (no map is built). */
     static boolean isJsonObject(byte[] value) {
@@ -128,7 +131,8 @@ final class RawLines {
             if (!toMap && !isAscii(value)) {
                 StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(value));
             }
-            return new Parsed(map, lines > 1 || wideEncoding(value) ? MULTI_LINE : ONE_LINE);
+            int shape = lines > 1 || wideEncoding(value) ? MULTI_LINE : ONE_LINE;
+            return toMap ? new Parsed(map, shape) : shape == ONE_LINE ? ONE_LINE_SHAPE : MULTI_LINE_SHAPE;
         } catch (IOException | RuntimeException notAnObject) {
             return NONE;
         }
