@@ -25,7 +25,7 @@ final class MetricsConfiguration extends Capability {
                 w.connections().mongoDatabase(),
                 w.get(MetricsSettings.COLLECTION),
                 new MetricFiles(Path.of(w.get(MetricsSettings.DIR))),
-                new LakeSql(flows, mirror, w.get(MetricsSettings.SQL_MEMORY),
+                new LakeSql(flows, mirror, w.get(MetricsSettings.SQL_MEMORY_MB),
                         w.dataDir().resolve("lake-sql-spill")),
                 () -> flows.joins().isEmpty() ? "posts" : flows.joins().keySet().iterator().next(),
                 Clock.systemUTC(), w.bean("collectionWrites", CollectionWrites.class),

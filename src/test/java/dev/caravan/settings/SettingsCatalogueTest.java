@@ -37,7 +37,7 @@ class SettingsCatalogueTest {
     @Test
     void applicationPropertiesShowsEveryGroupKeyDefaultAndDocOfTheCatalogueInItsOrder() throws IOException {
         List<Block> expected = new ArrayList<>();
-        for (SettingsCatalogue.Group g : SettingsCatalogue.GROUPS) {
+        for (SettingGroup g : SettingsCatalogue.GROUPS) {
             List<Entry> entries = new ArrayList<>();
             for (Setting<?> s : g.settings()) {
                 entries.add(new Entry(s.key(), s.propertyValue(), s.comment()));
@@ -54,7 +54,7 @@ class SettingsCatalogueTest {
     void everyKeyIsDeclaredOnce() {
         Set<String> seen = new HashSet<>();
         List<String> twice = new ArrayList<>();
-        for (SettingsCatalogue.Group g : SettingsCatalogue.GROUPS) {
+        for (SettingGroup g : SettingsCatalogue.GROUPS) {
             for (Setting<?> s : g.settings()) {
                 if (!seen.add(s.key())) {
                     twice.add(s.key());

@@ -1,0 +1,236 @@
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+import org.snakeyaml.engine.v2.api.Load;
+import org.snakeyaml.engine.v2.api.LoadSettings;
+
+/**
+ * Writes the typed settings handles (dev.caravan.settings.IngestSettings and friends, and SettingsCatalogue) from
+ * the settings catalogue, so a key's type, default and doc are written once, in data. Run by the build at
+ * generate-sources: {@code java -cp <project classpath> GenerateSettings.java CATALOGUE OUTPUT_DIR}. A catalogue
+ * that makes no sense stops the build with a line naming the key.
+ */
+public final class GenerateSettings {
+
+    private static final String PACKAGE = "dev.caravan.settings";
+    private static final List<String> TYPES = List.of("text", "int", "long", "ms", "s", "flag", "list", "one-of");
+
+    /** One setting as the catalogue declares it. */
+    record Declared(String key, String type, List<String> values, String defaultValue, String env, String shown,
+            String doc) {
+    }
+
+    private final Map<String, Map<String, Object>> handles;
+    private final Map<String, List<String>> handleFields = new LinkedHashMap<>();
+    private final Set<String> keys = new HashSet<>();
+
+    private GenerateSettings(Map<String, Map<String, Object>> handles) {
+        this.handles = handles;
+        handles.keySet().forEach(h -> handleFields.put(h, new ArrayList<>()));
+    }
+
+    public static void main(String[] args) throws IOException {
+        Path catalogue = Path.of(args[0]);
+        Path out = Path.of(args[1]).resolve(PACKAGE.replace('.', '/'));
+        try {
+            Map<String, Object> root = map(new Load(LoadSettings.builder().build())
+                    .loadFromString(Files.readString(catalogue)), "the catalogue");
+            Map<String, Map<String, Object>> handles = new LinkedHashMap<>();
+            map(root.get("handles"), "handles").forEach((name, spec) -> handles.put(name, map(spec, name)));
+            new GenerateSettings(handles).write(root, out);
+        } catch (RuntimeException e) {
+            System.err.println(catalogue + ": " + e.getMessage());
+            System.exit(1);
+        }
+    }
+
+    private void write(Map<String, Object> root, Path out) throws IOException {
+        StringBuilder groups = new StringBuilder();
+        for (Object g : list(root.get("groups"), "groups")) {
+            Map<String, Object> group = map(g, "a group");
+            String handle = (String) group.get("handles");
+            List<String> members = new ArrayList<>();
+            for (Object s : list(group.get("settings"), "settings")) {
+                Declared d = declared(map(s, "a setting"));
+                if (handle == null || !handles.containsKey(handle)) {
+                    throw new IllegalArgumentException(d.key() + ": its group names no class of handles: " + handle);
+                }
+                String name = handle + "." + constant(d, (String) handles.get(handle).get("prefix"));
+                handleFields.get(handle).add(field(d, name.substring(handle.length() + 1)));
+                members.add(name);
+            }
+            groups.append("\n            new SettingGroup(").append(literal((String) group.get("header")))
+                    .append(members.isEmpty() ? ", List.of()" : ", List.of(\n                    "
+                            + String.join(",\n                    ", members) + ")")
+                    .append("),");
+        }
+        Files.createDirectories(out);
+        for (Map.Entry<String, List<String>> h : handleFields.entrySet()) {
+            String doc = (String) handles.get(h.getKey()).get("doc");
+            Files.writeString(out.resolve(h.getKey() + ".java"), header(doc, "java.time.Duration", "java.util.List")
+                    + "public final class " + h.getKey() + " {\n" + String.join("", h.getValue())
+                    + "\n    private " + h.getKey() + "() {\n    }\n}\n", StandardCharsets.UTF_8);
+        }
+        StringBuilder families = new StringBuilder();
+        List<String> familyNames = new ArrayList<>();
+        map(root.get("families"), "families").forEach((name, spec) -> {
+            Map<String, Object> f = map(spec, name);
+            families.append("\n    /** ").append(javadoc((String) f.get("doc"))).append(" */\n")
+                    .append("    public static final KeyFamily ").append(name).append(" = new KeyFamily(")
+                    .append(literal((String) f.get("prefix"))).append(", ").append(literal((String) f.get("doc")))
+                    .append(");\n");
+            familyNames.add(name);
+        });
+        Files.writeString(out.resolve("SettingsCatalogue.java"), header(
+                "Every caravan.* setting, in the groups and order of application.properties (SettingsCatalogueTest), "
+                        + "and the key families read by prefix.", "java.util.List")
+                + "public final class SettingsCatalogue {\n\n"
+                + "    public static final List<SettingGroup> GROUPS = List.of(" + groups.substring(0,
+                        groups.length() - 1) + ");\n" + families
+                + "\n    public static final List<KeyFamily> FAMILIES = List.of(" + String.join(", ", familyNames)
+                + ");\n\n    private SettingsCatalogue() {\n    }\n}\n", StandardCharsets.UTF_8);
+    }
+
+    private Declared declared(Map<String, Object> s) {
+        String key = (String) s.get("key");
+        if (key == null || !key.matches("caravan\\.[a-z0-9][a-z0-9.\\-]*")) {
+            throw new IllegalArgumentException("a key must be caravan.lower-case-words: " + key);
+        }
+        if (!keys.add(key)) {
+            throw new IllegalArgumentException(key + " is declared twice");
+        }
+        String type = (String) s.get("type");
+        if (!TYPES.contains(type)) {
+            throw new IllegalArgumentException(key + ": type must be one of " + TYPES + ", got " + type);
+        }
+        Object doc = s.get("doc");
+        if (!(doc instanceof String text) || text.isBlank()) {
+            throw new IllegalArgumentException(key + ": a doc line is required");
+        }
+        List<String> values = s.get("values") == null ? List.of()
+                : list(s.get("values"), key).stream().map(String::valueOf).toList();
+        Declared d = new Declared(key, type, values, s.get("default") == null ? "" : String.valueOf(s.get("default")),
+                (String) s.get("env"), (String) s.get("shown"), text);
+        check(d);
+        return d;
+    }
+
+    /** The default must be a value of the type, so a bad one fails the build and not a user's start. */
+    private static void check(Declared d) {
+        String v = d.defaultValue();
+        boolean ok = switch (d.type()) {
+            case "int" -> v.matches("-?\\d{1,9}");
+            case "long", "ms", "s" -> v.matches("-?\\d{1,18}");
+            case "flag" -> v.equals("true") || v.equals("false");
+            case "one-of" -> !d.values().isEmpty() && d.values().contains(v);
+            default -> true;
+        };
+        if (!ok) {
+            throw new IllegalArgumentException(d.key() + ": default '" + v + "' is not a value of type " + d.type()
+                    + (d.type().equals("one-of") ? " " + d.values() : ""));
+        }
+        if (d.env() != null && !d.env().matches("[A-Z][A-Z0-9_]*")) {
+            throw new IllegalArgumentException(d.key() + ": env must be an upper-case variable name: " + d.env());
+        }
+    }
+
+    /** The handle's name: the key without caravan., the class's prefix and a duration's unit, in upper case. */
+    private static String constant(Declared d, String prefix) {
+        String rest = prefix != null && d.key().startsWith(prefix) ? d.key().substring(prefix.length())
+                : d.key().substring("caravan.".length());
+        if (d.type().equals("ms") || d.type().equals("s")) {
+            rest = rest.replaceFirst("-(ms|seconds)$", "");
+        }
+        return rest.replaceAll("[.\\-]", "_").toUpperCase(Locale.ROOT);
+    }
+
+    private static String field(Declared d, String name) {
+        String javaType = switch (d.type()) {
+            case "int" -> "Integer";
+            case "long" -> "Long";
+            case "ms", "s" -> "Duration";
+            case "flag" -> "Boolean";
+            case "list" -> "List<String>";
+            default -> "String";
+        };
+        String factory = switch (d.type()) {
+            case "int" -> "integer";
+            case "long" -> "longInt";
+            case "ms" -> "millis";
+            case "s" -> "seconds";
+            case "one-of" -> "oneOf";
+            default -> d.type().equals("flag") ? "flag" : d.type().equals("list") ? "list" : "text";
+        };
+        String value = switch (d.type()) {
+            case "int", "flag" -> d.defaultValue();
+            case "long", "ms", "s" -> d.defaultValue() + "L";
+            default -> literal(d.defaultValue());
+        };
+        StringBuilder call = new StringBuilder("Setting.").append(factory).append('(').append(literal(d.key()))
+                .append(", ").append(value).append(", ").append(literal(d.doc()));
+        d.values().forEach(v -> call.append(", ").append(literal(v)));
+        call.append(')');
+        if (d.env() != null) {
+            call.append(".env(").append(literal(d.env())).append(')');
+        }
+        if (d.shown() != null) {
+            call.append(".shown(").append(literal(d.shown())).append(')');
+        }
+        String shown = d.shown() != null ? d.shown() : d.defaultValue().isEmpty() ? "empty" : d.defaultValue();
+        return "\n    /** " + javadoc(d.doc() + "; default " + shown) + ". {@code " + d.key() + "}"
+                + (d.env() != null ? ", env {@code " + d.env() + "}" : "") + ". */\n"
+                + "    public static final Setting<" + javaType + "> " + name + " =\n            " + call + ";\n";
+    }
+
+    private static String header(String doc, String... imports) {
+        StringBuilder s = new StringBuilder("// Generated by src/build/GenerateSettings.java from the settings "
+                + "catalogue (src/main/settings/catalogue.yaml): edit that file, not this one.\npackage ")
+                .append(PACKAGE).append(";\n\n");
+        for (String i : imports) {
+            s.append("import ").append(i).append(";\n");
+        }
+        return s.append("\n/** ").append(javadoc(doc)).append(" */\n").toString();
+    }
+
+    private static String literal(String s) {
+        StringBuilder b = new StringBuilder("\"");
+        for (char c : s.toCharArray()) {
+            switch (c) {
+                case '"' -> b.append("\\\"");
+                case '\\' -> b.append("\\\\");
+                case '\n' -> b.append("\\n");
+                default -> b.append(c);
+            }
+        }
+        return b.append('"').toString();
+    }
+
+    private static String javadoc(String s) {
+        return s.replace("*/", "*&#47;").replace("@", "&#64;");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> map(Object o, String what) {
+        if (!(o instanceof Map)) {
+            throw new IllegalArgumentException(what + " must be a mapping");
+        }
+        return (Map<String, Object>) o;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Object> list(Object o, String what) {
+        if (!(o instanceof List)) {
+            throw new IllegalArgumentException(what + " must be a list");
+        }
+        return (List<Object>) o;
+    }
+}
