@@ -25,8 +25,8 @@ public final class GenerateSettings {
     private static final List<String> TYPES = List.of("text", "int", "long", "ms", "s", "flag", "list", "one-of");
 
     /** One setting as the catalogue declares it. */
-    record Declared(String key, String type, List<String> values, String defaultValue, String env, String shown,
-            String doc) {
+    record Declared(String key, String type, List<String> values, Long min, Long max, String defaultValue, String env,
+            String shown, String doc) {
     }
 
     private final Map<String, Map<String, Object>> handles;
@@ -118,7 +118,8 @@ public final class GenerateSettings {
         }
         List<String> values = s.get("values") == null ? List.of()
                 : list(s.get("values"), key).stream().map(String::valueOf).toList();
-        Declared d = new Declared(key, type, values, s.get("default") == null ? "" : String.valueOf(s.get("default")),
+        Declared d = new Declared(key, type, values, bound(s, "min"), bound(s, "max"),
+                s.get("default") == null ? "" : String.valueOf(s.get("default")),
                 (String) s.get("env"), (String) s.get("shown"), text);
         check(d);
         return d;
@@ -138,9 +139,24 @@ public final class GenerateSettings {
             throw new IllegalArgumentException(d.key() + ": default '" + v + "' is not a value of type " + d.type()
                     + (d.type().equals("one-of") ? " " + d.values() : ""));
         }
+        if ((d.min() != null || d.max() != null) && !List.of("int", "long", "ms", "s").contains(d.type())) {
+            throw new IllegalArgumentException(d.key() + ": min and max are for int, long, ms and s, not " + d.type());
+        }
+        if ((d.min() != null && Long.parseLong(v) < d.min()) || (d.max() != null && Long.parseLong(v) > d.max())) {
+            throw new IllegalArgumentException(d.key() + ": default " + v + " is outside min " + d.min() + ", max "
+                    + d.max());
+        }
         if (d.env() != null && !d.env().matches("[A-Z][A-Z0-9_]*")) {
             throw new IllegalArgumentException(d.key() + ": env must be an upper-case variable name: " + d.env());
         }
+    }
+
+    private static Long bound(Map<String, Object> s, String name) {
+        Object b = s.get(name);
+        if (b != null && !(b instanceof Integer || b instanceof Long)) {
+            throw new IllegalArgumentException(s.get("key") + ": " + name + " must be a whole number, got " + b);
+        }
+        return b == null ? null : ((Number) b).longValue();
     }
 
     /** The handle's name: the key without caravan., the class's prefix and a duration's unit, in upper case. */
@@ -179,6 +195,13 @@ public final class GenerateSettings {
                 .append(", ").append(value).append(", ").append(literal(d.doc()));
         d.values().forEach(v -> call.append(", ").append(literal(v)));
         call.append(')');
+        if (d.min() != null && d.max() != null) {
+            call.append(".between(").append(d.min()).append("L, ").append(d.max()).append("L)");
+        } else if (d.min() != null) {
+            call.append(".atLeast(").append(d.min()).append("L)");
+        } else if (d.max() != null) {
+            call.append(".atMost(").append(d.max()).append("L)");
+        }
         if (d.env() != null) {
             call.append(".env(").append(literal(d.env())).append(')');
         }
@@ -186,7 +209,10 @@ public final class GenerateSettings {
             call.append(".shown(").append(literal(d.shown())).append(')');
         }
         String shown = d.shown() != null ? d.shown() : d.defaultValue().isEmpty() ? "empty" : d.defaultValue();
-        return "\n    /** " + javadoc(d.doc() + "; default " + shown) + ". {@code " + d.key() + "}"
+        String range = d.min() == null && d.max() == null ? ""
+                : ", " + (d.min() == null ? "at most " + d.max() : d.max() == null ? "at least " + d.min()
+                        : d.min() + " to " + d.max());
+        return "\n    /** " + javadoc(d.doc() + "; default " + shown + range) + ". {@code " + d.key() + "}"
                 + (d.env() != null ? ", env {@code " + d.env() + "}" : "") + ". */\n"
                 + "    public static final Setting<" + javaType + "> " + name + " =\n            " + call + ";\n";
     }

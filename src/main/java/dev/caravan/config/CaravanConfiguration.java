@@ -5,6 +5,8 @@ import java.util.List;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 
+import dev.caravan.settings.Settings;
+
 /**
  * Wires Caravan into Camel before routes start, one capability at a time: each configuration binds the beans its
  * routes call by name, and uses beans bound by the ones before it.
@@ -27,6 +29,7 @@ public final class CaravanConfiguration implements CamelConfiguration {
 
     @Override
     public void configure(CamelContext context) throws Exception {
+        new Settings(context).checkAll(); // also where Caravan is embedded without its start-up listener
         for (CamelConfiguration capability : CAPABILITIES) {
             capability.configure(context);
         }

@@ -5,6 +5,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
+import dev.caravan.settings.Setting;
+
 /**
  * One poller as its YAML declares it (the parameters of a route made from the http-poller template): where to send
  * requests, when, with which credentials, quotas and retries, how to page, which records to take and which fields decide that
@@ -62,11 +64,11 @@ public record PollerSpec(
                     Pagination.parse(text(p, "pagination", "none")),
                     Integer.parseInt(text(p, "maxPages", "1")),
                     Integer.parseInt(text(p, "backfillPages", "0")),
-                    Boolean.parseBoolean(text(p, "rememberPages", "false")),
+                    Setting.flagValue("rememberPages", text(p, "rememberPages", "false")),
                     RateLimit.parse(text(p, "rate", "none")),
                     Integer.parseInt(text(p, "dailyBudget", "0")),
                     Retries.declared(text(p, "retry", "")),
-                    Boolean.parseBoolean(text(p, "enabled", "true")));
+                    Setting.flagValue("enabled", text(p, "enabled", "true")));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("poller " + name + ": " + e.getMessage(), e);
         }

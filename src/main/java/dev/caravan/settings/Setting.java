@@ -49,12 +49,17 @@ public record Setting<T>(String key, String type, String defaultValue, String do
     }
 
     public static Setting<Boolean> flag(String key, boolean defaultValue, String doc) {
-        return new Setting<>(key, "true|false", String.valueOf(defaultValue), doc, null, null, v -> switch (
-                v.toLowerCase(Locale.ROOT)) {
+        return new Setting<>(key, "true|false", String.valueOf(defaultValue), doc, null, null,
+                v -> flagValue(key, v));
+    }
+
+    /** true, yes, on, 1 or false, no, off, 0 (any case); anything else names {@code what}. */
+    public static boolean flagValue(String what, String v) {
+        return switch (v.strip().toLowerCase(Locale.ROOT)) {
             case "true", "yes", "on", "1" -> true;
             case "false", "no", "off", "0" -> false;
-            default -> throw new IllegalArgumentException(key + " must be true or false, got '" + v + "'");
-        });
+            default -> throw new IllegalArgumentException(what + " must be true or false, got '" + v + "'");
+        };
     }
 
     /** Comma-separated values, trimmed, blanks dropped. */
@@ -73,6 +78,34 @@ public record Setting<T>(String key, String type, String defaultValue, String do
                         + "'");
             }
             return w;
+        });
+    }
+
+    /** The same number or duration (in its declared unit), refused below {@code min}. */
+    public Setting<T> atLeast(long min) {
+        return bounded(min, null);
+    }
+
+    /** The same number or duration (in its declared unit), refused above {@code max}. */
+    public Setting<T> atMost(long max) {
+        return bounded(null, max);
+    }
+
+    /** The same number or duration (in its declared unit), refused outside {@code min..max}. */
+    public Setting<T> between(long min, long max) {
+        return bounded(min, max);
+    }
+
+    private Setting<T> bounded(Long min, Long max) {
+        Function<String, T> unbounded = parser;
+        return new Setting<>(key, type, defaultValue, doc, env, shownDefault, v -> {
+            T value = unbounded.apply(v);
+            long n = parseNumber(key, v, Long::parseLong);
+            if ((min != null && n < min) || (max != null && n > max)) {
+                throw new IllegalArgumentException(key + " must be " + (max == null ? "at least " + min
+                        : min == null ? "at most " + max : "between " + min + " and " + max) + ", got " + v);
+            }
+            return value;
         });
     }
 

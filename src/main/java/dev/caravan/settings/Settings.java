@@ -1,6 +1,8 @@
 package dev.caravan.settings;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 import org.apache.camel.CamelContext;
@@ -33,6 +35,26 @@ public final class Settings {
             return setting.parse(properties.resolveProperty(setting.key()).orElse(null));
         } catch (IllegalArgumentException e) {
             throw new StartupFailure(e.getMessage());
+        }
+    }
+
+    /**
+     * Reads every declared setting once, so a bad value stops the start before anything is started, even for a key
+     * only a route reads; every bad value is named in the one line, not just the first.
+     */
+    public void checkAll() {
+        List<String> bad = new ArrayList<>();
+        for (SettingGroup group : SettingsCatalogue.GROUPS) {
+            for (Setting<?> setting : group.settings()) {
+                try {
+                    setting.parse(properties.resolveProperty(setting.key()).orElse(null));
+                } catch (IllegalArgumentException e) {
+                    bad.add(e.getMessage());
+                }
+            }
+        }
+        if (!bad.isEmpty()) {
+            throw new StartupFailure(String.join("; ", bad));
         }
     }
 

@@ -3,6 +3,7 @@ package dev.caravan.settings;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
+import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 
 import javax.tools.ToolProvider;
 
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -36,7 +38,16 @@ class GenerateSettingsTest {
             """;
 
     @TempDir
+    static Path generator;
+
+    @TempDir
     Path dir;
+
+    /** Compiled once: the build launches the source file itself, which compiles it on each of the runs below. */
+    @BeforeAll
+    static void compileTheGenerator() {
+        assertThat(compile(generator, Path.of("src/build/GenerateSettings.java"))).isEmpty();
+    }
 
     @Test
     void aHandleIsNamedByItsKeyWithoutTheClassPrefixAndTheUnitAndCompiles() throws Exception {
@@ -45,6 +56,8 @@ class GenerateSettingsTest {
                       - {key: caravan.demo.mode, type: one-of, values: [fast, safe], default: safe, doc: "Mode",
                          env: DEMO_MODE, shown: "safe (the careful one)"}
                       - {key: caravan.other.names, type: list, default: "a,b", doc: "Names"}
+                      - {key: caravan.demo.port, type: int, min: 0, max: 65535, default: "80", doc: "Port"}
+                      - {key: caravan.demo.size, type: long, min: 1, default: "10", doc: "Size"}
                 """);
 
         assertThat(r.status()).as(r.errors()).isZero();
@@ -54,12 +67,14 @@ class GenerateSettingsTest {
                 .contains("Setting.millis(\"caravan.demo.wait-ms\", 250L, \"How long to wait\")")
                 .contains("Setting.oneOf(\"caravan.demo.mode\", \"safe\", \"Mode\", \"fast\", \"safe\")"
                         + ".env(\"DEMO_MODE\").shown(\"safe (the careful one)\")")
-                .contains("public static final Setting<List<String>> OTHER_NAMES =");
+                .contains("public static final Setting<List<String>> OTHER_NAMES =")
+                .contains("Setting.integer(\"caravan.demo.port\", 80, \"Port\").between(0L, 65535L);")
+                .contains("Setting.longInt(\"caravan.demo.size\", 10L, \"Size\").atLeast(1L);");
         assertThat(Files.readString(dir.resolve("out/dev/caravan/settings/SettingsCatalogue.java")))
                 .contains("new SettingGroup(\"Demo\", List.of(")
                 .contains("DemoSettings.WAIT,")
                 .contains("public static final KeyFamily DEMO_FAMILY = new KeyFamily(\"caravan.demo.things.\"");
-        assertThat(compile(dir.resolve("out/dev/caravan/settings/DemoSettings.java"),
+        assertThat(compile(dir.resolve("classes"), dir.resolve("out/dev/caravan/settings/DemoSettings.java"),
                 dir.resolve("out/dev/caravan/settings/SettingsCatalogue.java"))).isEmpty();
     }
 
@@ -76,7 +91,11 @@ class GenerateSettingsTest {
             "{key: caravan.demo.size, type: int, default: '1'}|caravan.demo.size: a doc line is required",
             "{key: Caravan.Size, type: int, default: '1', doc: Size}|a key must be caravan.lower-case-words",
             "{key: caravan.demo.key, type: text, env: demo_key, doc: Key}"
-                    + "|caravan.demo.key: env must be an upper-case variable name"})
+                    + "|caravan.demo.key: env must be an upper-case variable name",
+            "{key: caravan.demo.size, type: int, min: 1, default: '0', doc: Size}"
+                    + "|caravan.demo.size: default 0 is outside min 1, max null",
+            "{key: caravan.demo.name, type: text, min: 1, doc: Name}"
+                    + "|caravan.demo.name: min and max are for int, long, ms and s, not text"})
     void aSettingThatMakesNoSenseStopsTheBuildWithOneLineNamingIt(String setting, String message) throws Exception {
         Result r = generate(HEAD + "      - " + setting + "\n");
 
@@ -98,20 +117,20 @@ class GenerateSettingsTest {
     record Result(int status, String errors) {
     }
 
-    /** Runs the generator as the build does: the source file on the project's classpath. */
+    /** Runs the generator as the build does, in a JVM of its own on the project's classpath. */
     private Result generate(String catalogue) throws IOException, InterruptedException {
         Path file = Files.writeString(dir.resolve("catalogue.yaml"), catalogue);
         Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "src/build/GenerateSettings.java", file.toString(),
-                dir.resolve("out").toString())
+                "-cp", generator + File.pathSeparator + System.getProperty("java.class.path"), "GenerateSettings",
+                file.toString(), dir.resolve("out").toString())
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         String errors = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("the generator ended").isTrue();
         return new Result(p.exitValue(), errors);
     }
 
-    private String compile(Path... sources) {
-        List<String> args = new ArrayList<>(List.of("-d", dir.resolve("classes").toString(), "-proc:none",
+    private static String compile(Path into, Path... sources) {
+        List<String> args = new ArrayList<>(List.of("-d", into.toString(), "-proc:none",
                 "-cp", System.getProperty("java.class.path")));
         for (Path s : sources) {
             args.add(s.toString());

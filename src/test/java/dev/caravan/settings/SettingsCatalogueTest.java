@@ -10,11 +10,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
+import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -101,6 +104,42 @@ class SettingsCatalogueTest {
                 .hasMessage("caravan.mongo.batch-size must be a whole number, got 'lots'");
         assertThatThrownBy(() -> HttpSettings.ROUTES_RELOAD.parse("maybe"))
                 .hasMessage("caravan.routes.reload must be true or false, got 'maybe'");
+    }
+
+    @Test
+    void aNumberOutsideItsDeclaredRangeNamesItsKeyAndTheRange() {
+        assertThat(HttpSettings.HTTP_PORT.parse("0")).isZero();
+        assertThat(MongoSinkSettings.BATCH_SIZE.parse("1")).isEqualTo(1);
+        assertThat(LakeSettings.GZIP_THREADS.parse("0")).isZero();
+
+        assertThatThrownBy(() -> HttpSettings.HTTP_PORT.parse("70000"))
+                .hasMessage("caravan.http.port must be between 0 and 65535, got 70000");
+        assertThatThrownBy(() -> MongoSinkSettings.BATCH_SIZE.parse("0"))
+                .hasMessage("caravan.mongo.batch-size must be at least 1, got 0");
+        assertThatThrownBy(() -> IngestSettings.TIMEOUT.parse("-5"))
+                .hasMessage("caravan.ingest.timeout-ms must be at least 1, got -5");
+    }
+
+    @Test
+    void everyDeclaredSettingIsCheckedAtStartAndEveryBadValueNamedInOneLine() {
+        // caravan.nyt.enabled is read by a route only: it is checked all the same
+        Settings settings = settings(Map.of("caravan.mongo.batch-size", "0", "caravan.nyt.enabled", "maybe",
+                "caravan.http.port", "8081"));
+
+        assertThatThrownBy(settings::checkAll).isInstanceOf(StartupFailure.class)
+                .hasMessageContaining("caravan.mongo.batch-size must be at least 1, got 0")
+                .hasMessageContaining("caravan.nyt.enabled must be true or false, got 'maybe'")
+                .hasMessageNotContaining("http.port")
+                .hasMessageNotContaining("\n");
+        settings(Map.of("caravan.mongo.batch-size", "7")).checkAll();
+    }
+
+    private static Settings settings(Map<String, String> values) {
+        DefaultCamelContext context = new DefaultCamelContext();
+        Properties p = new Properties();
+        p.putAll(values);
+        context.getPropertiesComponent().setInitialProperties(p);
+        return new Settings(context);
     }
 
     private static List<Block> caravanBlocks() throws IOException {
