@@ -11,14 +11,16 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
-import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import dev.caravan.testing.TestSettings;
 
 /**
  * The settings catalogue is the one declaration of every caravan.* key: application.properties shows exactly its
@@ -91,7 +93,7 @@ class SettingsCatalogueTest {
     }
 
     @Test
-    void valuesAreTypedAndABadOneNamesItsKey() {
+    void valuesAreTypedWithTheirDeclaredDefault() {
         assertThat(IngestSettings.TIMEOUT.parse(null)).isEqualTo(Duration.ofSeconds(10));
         assertThat(IngestSettings.TIMEOUT.parse(" 2500 ")).isEqualTo(Duration.ofMillis(2500));
         assertThat(IngestSettings.IDEMPOTENCY_WINDOW.parse("")).isEqualTo(Duration.ofDays(1));
@@ -99,31 +101,34 @@ class SettingsCatalogueTest {
         assertThat(PollerApiSettings.RANDOMUSER_DROP_FIELDS.parse(null)).contains("login.password", "login.sha256");
         assertThat(PollerApiSettings.RANDOMUSER_DROP_FIELDS.parse("a, ,b")).containsExactly("a", "b");
         assertThat(LakeSettings.FLUSH_BYTES.parse(null)).isEqualTo(64L << 20);
+    }
 
-        assertThatThrownBy(() -> MongoSinkSettings.BATCH_SIZE.parse("lots"))
-                .hasMessage("caravan.mongo.batch-size must be a whole number, got 'lots'");
-        assertThatThrownBy(() -> HttpSettings.ROUTES_RELOAD.parse("maybe"))
-                .hasMessage("caravan.routes.reload must be true or false, got 'maybe'");
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "caravan.mongo.batch-size | lots  | caravan.mongo.batch-size must be a whole number, got 'lots'",
+            "caravan.routes.reload    | maybe | caravan.routes.reload must be true or false, got 'maybe'",
+            "caravan.http.port        | 70000 | caravan.http.port must be between 0 and 65535, got 70000",
+            "caravan.mongo.batch-size | 0     | caravan.mongo.batch-size must be at least 1, got 0",
+            "caravan.ingest.timeout-ms | -5 | caravan.ingest.timeout-ms must be at least 1, got -5"})
+    void aBadValueOrOneOutsideItsDeclaredRangeNamesItsKey(String key, String value, String message) {
+        Setting<?> setting = SettingsCatalogue.GROUPS.stream().flatMap(g -> g.settings().stream())
+                .filter(s -> s.key().equals(key)).findFirst().orElseThrow();
+
+        assertThatThrownBy(() -> setting.parse(value)).hasMessage(message);
     }
 
     @Test
-    void aNumberOutsideItsDeclaredRangeNamesItsKeyAndTheRange() {
+    void theEdgesOfARangeAreValues() {
         assertThat(HttpSettings.HTTP_PORT.parse("0")).isZero();
+        assertThat(HttpSettings.HTTP_PORT.parse("65535")).isEqualTo(65535);
         assertThat(MongoSinkSettings.BATCH_SIZE.parse("1")).isEqualTo(1);
         assertThat(LakeSettings.GZIP_THREADS.parse("0")).isZero();
-
-        assertThatThrownBy(() -> HttpSettings.HTTP_PORT.parse("70000"))
-                .hasMessage("caravan.http.port must be between 0 and 65535, got 70000");
-        assertThatThrownBy(() -> MongoSinkSettings.BATCH_SIZE.parse("0"))
-                .hasMessage("caravan.mongo.batch-size must be at least 1, got 0");
-        assertThatThrownBy(() -> IngestSettings.TIMEOUT.parse("-5"))
-                .hasMessage("caravan.ingest.timeout-ms must be at least 1, got -5");
     }
 
     @Test
     void everyDeclaredSettingIsCheckedAtStartAndEveryBadValueNamedInOneLine() {
         // caravan.nyt.enabled is read by a route only: it is checked all the same
-        Settings settings = settings(Map.of("caravan.mongo.batch-size", "0", "caravan.nyt.enabled", "maybe",
+        Settings settings = TestSettings.of(Map.of("caravan.mongo.batch-size", "0", "caravan.nyt.enabled", "maybe",
                 "caravan.http.port", "8081"));
 
         assertThatThrownBy(settings::checkAll).isInstanceOf(StartupFailure.class)
@@ -131,15 +136,7 @@ class SettingsCatalogueTest {
                 .hasMessageContaining("caravan.nyt.enabled must be true or false, got 'maybe'")
                 .hasMessageNotContaining("http.port")
                 .hasMessageNotContaining("\n");
-        settings(Map.of("caravan.mongo.batch-size", "7")).checkAll();
-    }
-
-    private static Settings settings(Map<String, String> values) {
-        DefaultCamelContext context = new DefaultCamelContext();
-        Properties p = new Properties();
-        p.putAll(values);
-        context.getPropertiesComponent().setInitialProperties(p);
-        return new Settings(context);
+        TestSettings.of(Map.of("caravan.mongo.batch-size", "7")).checkAll();
     }
 
     private static List<Block> caravanBlocks() throws IOException {

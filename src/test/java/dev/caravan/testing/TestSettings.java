@@ -1,0 +1,23 @@
+package dev.caravan.testing;
+
+import java.util.Map;
+import java.util.Properties;
+
+import org.apache.camel.impl.DefaultCamelContext;
+
+import dev.caravan.settings.Settings;
+
+/** Typed settings over these values only, as -D options would set them, without starting anything. */
+public final class TestSettings {
+
+    private TestSettings() {
+    }
+
+    public static Settings of(Map<String, String> values) {
+        DefaultCamelContext context = new DefaultCamelContext();
+        Properties p = new Properties();
+        p.putAll(values);
+        context.getPropertiesComponent().setInitialProperties(p);
+        return new Settings(context);
+    }
+}
