@@ -2,11 +2,15 @@ package dev.caravan.settings;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.PropertiesComponent;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Typed reads of caravan.* keys through Camel's properties component, so -Dkey=value, KEY_AS_ENV and
@@ -23,9 +27,15 @@ public final class Settings {
 
     public static final String ACTIVE_MONGODB_URI = SettingsCatalogue.ACTIVE.key("mongodb-uri");
 
+    private static final Logger LOG = LoggerFactory.getLogger(Settings.class);
+    private static final String CHECKED = "caravanSettingsChecked";
+
     private final PropertiesComponent properties;
 
+    private final CamelContext context;
+
     public Settings(CamelContext context) {
+        this.context = context;
         this.properties = context.getPropertiesComponent();
     }
 
@@ -40,12 +50,18 @@ public final class Settings {
 
     /**
      * Reads every declared setting once, so a bad value stops the start before anything is started, even for a key
-     * only a route reads; every bad value is named in the one line, not just the first.
+     * only a route reads; every bad value is named in the one line, not just the first. A caravan.* key that is not
+     * declared (a typo) is logged as a warning with the nearest declared key.
      */
     public void checkAll() {
+        if (context.getRegistry().lookupByName(CHECKED) != null) {
+            return; // the start-up listener checked them already, before the configurations ran
+        }
         List<String> bad = new ArrayList<>();
+        Set<String> declared = new HashSet<>();
         for (SettingGroup group : SettingsCatalogue.GROUPS) {
             for (Setting<?> setting : group.settings()) {
+                declared.add(setting.key());
                 try {
                     setting.parse(properties.resolveProperty(setting.key()).orElse(null));
                 } catch (IllegalArgumentException e) {
@@ -56,6 +72,12 @@ public final class Settings {
         if (!bad.isEmpty()) {
             throw new StartupFailure(String.join("; ", bad));
         }
+        List<String> names = new ArrayList<>(properties.loadProperties(k -> k.startsWith("caravan."))
+                .stringPropertyNames());
+        names.addAll(System.getProperties().stringPropertyNames());
+        UnknownKeys.find(names, declared, SettingsCatalogue.FAMILIES.stream().map(KeyFamily::prefix).toList())
+                .forEach(LOG::warn);
+        context.getRegistry().bind(CHECKED, Boolean.TRUE);
     }
 
     /** The trimmed value of a text setting, empty when unset or blank (an optional setting: no default applies). */

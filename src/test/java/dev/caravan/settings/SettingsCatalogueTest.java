@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import dev.caravan.testing.LogLines;
 import dev.caravan.testing.TestSettings;
 
 /**
@@ -137,6 +138,19 @@ class SettingsCatalogueTest {
                 .hasMessageNotContaining("http.port")
                 .hasMessageNotContaining("\n");
         TestSettings.of(Map.of("caravan.mongo.batch-size", "7")).checkAll();
+    }
+
+    @Test
+    void aKeyNobodyDeclaredIsAWarningNamingTheKeyItWasLikelyMeantAsOnce() {
+        Settings settings = TestSettings.of(Map.of("caravan.mongo.batchsize", "100", "caravan.flows.pins.topic", "p"));
+        try (LogLines log = LogLines.capture()) {
+            settings.checkAll();
+            settings.checkAll(); // the start-up listener and the configuration both ask; the warning is said once
+
+            assertThat(log.lines()).filteredOn(l -> l.contains("not a Caravan setting")).containsExactly(
+                    "WARN dev.caravan.settings.Settings caravan.mongo.batchsize is not a Caravan setting and is "
+                            + "ignored; did you mean caravan.mongo.batch-size?");
+        }
     }
 
     private static List<Block> caravanBlocks() throws IOException {
