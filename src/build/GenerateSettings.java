@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Stream;
 
 import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
@@ -32,6 +33,7 @@ public final class GenerateSettings {
     private final Map<String, Map<String, Object>> handles;
     private final Map<String, List<String>> handleFields = new LinkedHashMap<>();
     private final Set<String> keys = new HashSet<>();
+    private final Set<String> names = new HashSet<>();
 
     private GenerateSettings(Map<String, Map<String, Object>> handles) {
         this.handles = handles;
@@ -65,6 +67,9 @@ public final class GenerateSettings {
                     throw new IllegalArgumentException(d.key() + ": its group names no class of handles: " + handle);
                 }
                 String name = handle + "." + constant(d, (String) handles.get(handle).get("prefix"));
+                if (!names.add(name)) {
+                    throw new IllegalArgumentException(d.key() + ": its handle " + name + " is another key's too");
+                }
                 handleFields.get(handle).add(field(d, name.substring(handle.length() + 1)));
                 members.add(name);
             }
@@ -74,6 +79,11 @@ public final class GenerateSettings {
                     .append("),");
         }
         Files.createDirectories(out);
+        try (Stream<Path> stale = Files.list(out)) { // a class no longer declared must not linger until a clean
+            for (Path f : stale.filter(f -> f.toString().endsWith(".java")).toList()) {
+                Files.delete(f);
+            }
+        }
         for (Map.Entry<String, List<String>> h : handleFields.entrySet()) {
             String doc = (String) handles.get(h.getKey()).get("doc");
             Files.writeString(out.resolve(h.getKey() + ".java"), header(doc, "java.time.Duration", "java.util.List")

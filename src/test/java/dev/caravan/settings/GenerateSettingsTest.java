@@ -114,6 +114,28 @@ class GenerateSettingsTest {
         assertThat(r.errors()).contains("caravan.demo.size is declared twice");
     }
 
+    @Test
+    void twoKeysWhoseHandlesWouldShareANameStopTheBuild() throws Exception {
+        Result r = generate(HEAD + """
+                      - {key: caravan.demo.wait, type: ms, default: "1", doc: Wait}
+                      - {key: caravan.demo.wait-ms, type: ms, default: "2", doc: Wait again}
+                """);
+
+        assertThat(r.status()).isEqualTo(1);
+        assertThat(r.errors()).contains("caravan.demo.wait-ms: its handle DemoSettings.WAIT is another key's too");
+    }
+
+    @Test
+    void aClassNoLongerDeclaredIsNotLeftBehind() throws Exception {
+        Files.createDirectories(dir.resolve("out/dev/caravan/settings"));
+        Files.writeString(dir.resolve("out/dev/caravan/settings/GoneSettings.java"), "class GoneSettings {}");
+
+        assertThat(generate(HEAD + "      - {key: caravan.demo.size, type: int, default: '1', doc: Size}\n")
+                .status()).isZero();
+        assertThat(dir.resolve("out/dev/caravan/settings/GoneSettings.java")).doesNotExist();
+        assertThat(dir.resolve("out/dev/caravan/settings/DemoSettings.java")).exists();
+    }
+
     record Result(int status, String errors) {
     }
 
