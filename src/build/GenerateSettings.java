@@ -59,78 +59,93 @@ public final class GenerateSettings {
         StringBuilder groups = new StringBuilder();
         for (Object g : list(root.get("groups"), "groups")) {
             Map<String, Object> group = map(g, "a group");
-            String handle = (String) group.get("handles");
+            String handle = optional(group, "handles");
             List<String> members = new ArrayList<>();
             for (Object s : list(group.get("settings"), "settings")) {
                 Declared d = declared(map(s, "a setting"));
                 if (handle == null || !handles.containsKey(handle)) {
                     throw new IllegalArgumentException(d.key() + ": its group names no class of handles: " + handle);
                 }
-                String name = handle + "." + constant(d, (String) handles.get(handle).get("prefix"));
+                String name = handle + "." + constant(d, optional(handles.get(handle), "prefix"));
                 if (!names.add(name)) {
                     throw new IllegalArgumentException(d.key() + ": its handle " + name + " is another key's too");
                 }
                 handleFields.get(handle).add(field(d, name.substring(handle.length() + 1)));
                 members.add(name);
             }
-            groups.append("\n            new SettingGroup(").append(literal((String) group.get("header")))
+            groups.append("\n            new SettingGroup(").append(literal(required(group, "header", "a group")))
                     .append(members.isEmpty() ? ", List.of()" : ", List.of(\n                    "
                             + String.join(",\n                    ", members) + ")")
                     .append("),");
         }
         Files.createDirectories(out);
-        try (Stream<Path> stale = Files.list(out)) { // a class no longer declared must not linger until a clean
-            for (Path f : stale.filter(f -> f.toString().endsWith(".java")).toList()) {
-                Files.delete(f);
-            }
-        }
+        Set<Path> written = new HashSet<>();
         for (Map.Entry<String, List<String>> h : handleFields.entrySet()) {
-            String doc = (String) handles.get(h.getKey()).get("doc");
-            Files.writeString(out.resolve(h.getKey() + ".java"), header(doc, "java.time.Duration", "java.util.List")
+            String doc = required(handles.get(h.getKey()), "doc", h.getKey());
+            writeIfChanged(written, out.resolve(h.getKey() + ".java"), header(doc, "java.time.Duration", "java.util.List")
                     + "public final class " + h.getKey() + " {\n" + String.join("", h.getValue())
-                    + "\n    private " + h.getKey() + "() {\n    }\n}\n", StandardCharsets.UTF_8);
+                    + "\n    private " + h.getKey() + "() {\n    }\n}\n");
         }
         StringBuilder families = new StringBuilder();
         List<String> familyNames = new ArrayList<>();
         map(root.get("families"), "families").forEach((name, spec) -> {
             Map<String, Object> f = map(spec, name);
-            families.append("\n    /** ").append(javadoc((String) f.get("doc"))).append(" */\n")
+            families.append("\n    /** ").append(javadoc(required(f, "doc", name))).append(" */\n")
                     .append("    public static final KeyFamily ").append(name).append(" = new KeyFamily(")
-                    .append(literal((String) f.get("prefix"))).append(", ").append(literal((String) f.get("doc")))
+                    .append(literal(required(f, "prefix", name))).append(", ").append(literal(required(f, "doc", name)))
                     .append(");\n");
             familyNames.add(name);
         });
-        Files.writeString(out.resolve("SettingsCatalogue.java"), header(
+        writeIfChanged(written, out.resolve("SettingsCatalogue.java"), header(
                 "Every caravan.* setting, in the groups and order of application.properties (SettingsCatalogueTest), "
                         + "and the key families read by prefix.", "java.util.List")
                 + "public final class SettingsCatalogue {\n\n"
                 + "    public static final List<SettingGroup> GROUPS = List.of(" + groups.substring(0,
                         groups.length() - 1) + ");\n" + families
                 + "\n    public static final List<KeyFamily> FAMILIES = List.of(" + String.join(", ", familyNames)
-                + ");\n\n    private SettingsCatalogue() {\n    }\n}\n", StandardCharsets.UTF_8);
+                + ");\n\n    private SettingsCatalogue() {\n    }\n}\n");
+        try (Stream<Path> files = Files.list(out)) { // a class no longer declared must not linger until a clean
+            for (Path f : files.filter(f -> f.toString().endsWith(".java") && !written.contains(f)).toList()) {
+                Files.delete(f);
+            }
+        }
+    }
+
+    /** An unchanged file keeps its time stamp, so the compiler's change check does not rebuild everything. */
+    private static void writeIfChanged(Set<Path> written, Path file, String text) throws IOException {
+        written.add(file);
+        if (!Files.exists(file) || !Files.readString(file).equals(text)) {
+            Files.writeString(file, text, StandardCharsets.UTF_8);
+        }
     }
 
     private Declared declared(Map<String, Object> s) {
-        String key = (String) s.get("key");
-        if (key == null || !key.matches("caravan\\.[a-z0-9][a-z0-9.\\-]*")) {
+        String key = optional(s, "key");
+        if (key == null || !key.matches("caravan(\\.[a-z][a-z0-9]*(-[a-z0-9]+)*)+")) {
             throw new IllegalArgumentException("a key must be caravan.lower-case-words: " + key);
         }
         if (!keys.add(key)) {
             throw new IllegalArgumentException(key + " is declared twice");
         }
-        String type = (String) s.get("type");
+        String type = optional(s, "type");
         if (!TYPES.contains(type)) {
             throw new IllegalArgumentException(key + ": type must be one of " + TYPES + ", got " + type);
         }
-        Object doc = s.get("doc");
-        if (!(doc instanceof String text) || text.isBlank()) {
+        String text = optional(s, "doc");
+        if (text == null || text.isBlank()) {
             throw new IllegalArgumentException(key + ": a doc line is required");
         }
         List<String> values = s.get("values") == null ? List.of()
                 : list(s.get("values"), key).stream().map(String::valueOf).toList();
+        if (!values.isEmpty() && !type.equals("one-of")) {
+            throw new IllegalArgumentException(key + ": values: are for a one-of, not " + type);
+        }
+        if (values.stream().anyMatch(v -> !v.equals(v.toLowerCase(Locale.ROOT)))) {
+            throw new IllegalArgumentException(key + ": a one-of's values are lower case (a value is read so)");
+        }
         Declared d = new Declared(key, type, values, bound(s, "min"), bound(s, "max"),
                 s.get("default") == null ? "" : String.valueOf(s.get("default")),
-                (String) s.get("env"), (String) s.get("shown"), text);
+                optional(s, "env"), optional(s, "shown"), text);
         check(d);
         return d;
     }
@@ -139,8 +154,8 @@ public final class GenerateSettings {
     private static void check(Declared d) {
         String v = d.defaultValue();
         boolean ok = switch (d.type()) {
-            case "int" -> v.matches("-?\\d{1,9}");
-            case "long", "ms", "s" -> v.matches("-?\\d{1,18}");
+            case "int" -> whole(v, Integer.MIN_VALUE, Integer.MAX_VALUE);
+            case "long", "ms", "s" -> whole(v, Long.MIN_VALUE, Long.MAX_VALUE);
             case "flag" -> v.equals("true") || v.equals("false");
             case "one-of" -> !d.values().isEmpty() && d.values().contains(v);
             default -> true;
@@ -159,6 +174,32 @@ public final class GenerateSettings {
         if (d.env() != null && !d.env().matches("[A-Z][A-Z0-9_]*")) {
             throw new IllegalArgumentException(d.key() + ": env must be an upper-case variable name: " + d.env());
         }
+    }
+
+    private static boolean whole(String v, long min, long max) {
+        try {
+            long n = Long.parseLong(v);
+            return n >= min && n <= max;
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
+    /** A scalar as text (a YAML 0 or true is written as such), or null when absent. */
+    private static String optional(Map<String, Object> m, String field) {
+        Object v = m.get(field);
+        if (v instanceof Map || v instanceof List) {
+            throw new IllegalArgumentException(field + " must be a single value, got " + v);
+        }
+        return v == null ? null : String.valueOf(v);
+    }
+
+    private static String required(Map<String, Object> m, String field, String what) {
+        String v = optional(m, field);
+        if (v == null || v.isBlank()) {
+            throw new IllegalArgumentException(what + ": " + field + " is required");
+        }
+        return v;
     }
 
     private static Long bound(Map<String, Object> s, String name) {
@@ -197,8 +238,9 @@ public final class GenerateSettings {
             default -> d.type().equals("flag") ? "flag" : d.type().equals("list") ? "list" : "text";
         };
         String value = switch (d.type()) {
-            case "int", "flag" -> d.defaultValue();
-            case "long", "ms", "s" -> d.defaultValue() + "L";
+            case "int" -> String.valueOf(Long.parseLong(d.defaultValue()));
+            case "flag" -> d.defaultValue();
+            case "long", "ms", "s" -> Long.parseLong(d.defaultValue()) + "L";
             default -> literal(d.defaultValue());
         };
         StringBuilder call = new StringBuilder("Setting.").append(factory).append('(').append(literal(d.key()))
@@ -244,7 +286,7 @@ public final class GenerateSettings {
                 case '"' -> b.append("\\\"");
                 case '\\' -> b.append("\\\\");
                 case '\n' -> b.append("\\n");
-                default -> b.append(c);
+                default -> b.append(c < ' ' ? String.format("\\u%04x", (int) c) : String.valueOf(c));
             }
         }
         return b.append('"').toString();

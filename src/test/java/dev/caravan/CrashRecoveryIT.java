@@ -37,7 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
 class CrashRecoveryIT {
 
     /** Records produced; the delivery test of the issue uses 100,000. */
-    private static final int RECORDS = Integer.getInteger("caravan.it.crash.records", 100_000);
+    private static final int RECORDS = Integer.getInteger("it.crash.records", 100_000);
     private static final String PIN = "{\"index\":%d,\"unique_id\":\"pin-%d\",\"title\":\"t\",\"description\":\"d\","
             + "\"follower_count\":\"12k\",\"tag_list\":\"a\",\"is_image_or_video\":\"image\",\"image_src\":\"x\","
             + "\"downloaded\":0,\"save_location\":\"Local save in /data/diy\",\"category\":\"diy\",\"version\":%d}";

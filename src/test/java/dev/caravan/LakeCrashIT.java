@@ -34,7 +34,7 @@ import software.amazon.awssdk.services.s3.S3Client;
  */
 class LakeCrashIT {
 
-    private static final int RECORDS = Integer.getInteger("caravan.it.crash.records", 100_000);
+    private static final int RECORDS = Integer.getInteger("it.crash.records", 100_000);
     private static final String TOPIC = "caravan.pins";
     private static final String PIN = "{\"index\":%d,\"unique_id\":\"pin-%d\",\"title\":\"t\",\"description\":\"d\","
             + "\"follower_count\":\"%dk\",\"category\":\"diy\",\"downloaded\":1,\"save_location\":\"Local save in /data/diy\"}";

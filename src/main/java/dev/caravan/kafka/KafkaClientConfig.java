@@ -6,6 +6,7 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 
+import dev.caravan.settings.KeyFamily;
 import dev.caravan.settings.SettingsCatalogue;
 import dev.caravan.settings.StartupFailure;
 import org.apache.camel.spi.PropertiesComponent;
@@ -22,8 +23,10 @@ public final class KafkaClientConfig {
 
     public enum Role { PRODUCER, CONSUMER, ADMIN }
 
-    static final String PREFIX = SettingsCatalogue.KAFKA_CLIENT.prefix();
-    private static final String ENV_PREFIX = "CARAVAN_KAFKA_";
+    /** The key family of each part: client (every client), producer, consumer, admin. */
+    private static final Map<String, KeyFamily> PARTS = Map.of("client", SettingsCatalogue.KAFKA_CLIENT,
+            "producer", SettingsCatalogue.KAFKA_PRODUCER, "consumer", SettingsCatalogue.KAFKA_CONSUMER,
+            "admin", SettingsCatalogue.KAFKA_ADMIN);
 
     /** What the delivery guarantees rest on: Caravan sets these, a user setting would silently break them. */
     private static final Map<Role, Set<String>> PROTECTED = Map.of(
@@ -62,7 +65,7 @@ public final class KafkaClientConfig {
     }
 
     private static Map<String, String> collect(PropertiesComponent properties, Map<String, String> env, String part) {
-        String prefix = PREFIX + part + ".";
+        String prefix = PARTS.get(part).prefix();
         Map<String, String> out = new TreeMap<>();
         Properties declared = properties.loadProperties(k -> k.startsWith(prefix));
         for (String key : declared.stringPropertyNames()) {
@@ -71,7 +74,7 @@ public final class KafkaClientConfig {
         }
         System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith(prefix))
                 .forEach(k -> out.put(k.substring(prefix.length()), System.getProperty(k).trim()));
-        String envPrefix = ENV_PREFIX + part.toUpperCase(Locale.ROOT) + "_";
+        String envPrefix = prefix.toUpperCase(Locale.ROOT).replace('.', '_');
         env.forEach((k, v) -> {
             if (k.startsWith(envPrefix) && !v.isBlank()) {
                 // Kafka's setting names are lower case with dots: SASL_JAAS_CONFIG is sasl.jaas.config
@@ -84,7 +87,7 @@ public final class KafkaClientConfig {
     private static void check(String part, Map<String, String> settings, Set<String> refused) {
         for (String key : settings.keySet()) {
             if (refused.contains(key)) {
-                throw new StartupFailure(PREFIX + part + "." + key + " cannot be set: Caravan sets it itself"
+                throw new StartupFailure(PARTS.get(part).prefix() + key + " cannot be set: Caravan sets it itself"
                         + (key.equals("bootstrap.servers") ? " from caravan.kafka.brokers (KAFKA_BROKERS)"
                         : ", and its delivery guarantees rest on it"));
             }

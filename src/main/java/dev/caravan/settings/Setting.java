@@ -5,6 +5,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * One caravan.* key, declared once: its type, default, the line that documents it, and how a value is checked.
@@ -22,6 +24,8 @@ import java.util.function.Function;
 public record Setting<T>(String key, String type, String defaultValue, String doc, String env, String shownDefault,
         Function<String, T> parser) {
 
+    private static final Pattern DURATION_PART = Pattern.compile("(\\d{1,12})(ms|s|m|h)");
+
     public static Setting<String> text(String key, String defaultValue, String doc) {
         return new Setting<>(key, "text", defaultValue, doc, null, null, v -> v);
     }
@@ -36,16 +40,16 @@ public record Setting<T>(String key, String type, String defaultValue, String do
                 v -> parseNumber(key, v, Long::parseLong));
     }
 
-    /** A time in milliseconds, read as a Duration. */
+    /** A time in milliseconds, read as a Duration; also written with units, as Camel's options are (30s, 1m30s). */
     public static Setting<Duration> millis(String key, long defaultMillis, String doc) {
         return new Setting<>(key, "ms", String.valueOf(defaultMillis), doc, null, null,
-                v -> Duration.ofMillis(parseNumber(key, v, Long::parseLong)));
+                v -> Duration.ofMillis(durationMillis(key, v, 1)));
     }
 
-    /** A time in seconds, read as a Duration. */
+    /** A time in seconds, read as a Duration; also written with units (90s, 1h, 500ms). */
     public static Setting<Duration> seconds(String key, long defaultSeconds, String doc) {
         return new Setting<>(key, "s", String.valueOf(defaultSeconds), doc, null, null,
-                v -> Duration.ofSeconds(parseNumber(key, v, Long::parseLong)));
+                v -> Duration.ofMillis(durationMillis(key, v, 1000)));
     }
 
     public static Setting<Boolean> flag(String key, boolean defaultValue, String doc) {
@@ -100,7 +104,8 @@ public record Setting<T>(String key, String type, String defaultValue, String do
         Function<String, T> unbounded = parser;
         return new Setting<>(key, type, defaultValue, doc, env, shownDefault, v -> {
             T value = unbounded.apply(v);
-            long n = parseNumber(key, v, Long::parseLong);
+            long n = value instanceof Duration d ? (type.equals("s") ? d.toSeconds() : d.toMillis())
+                    : ((Number) value).longValue();
             if ((min != null && n < min) || (max != null && n > max)) {
                 throw new IllegalArgumentException(key + " must be " + (max == null ? "at least " + min
                         : min == null ? "at most " + max : "between " + min + " and " + max) + ", got " + v);
@@ -133,6 +138,40 @@ public record Setting<T>(String key, String type, String defaultValue, String do
     /** The value, parsed; the default when {@code raw} is empty. */
     public T parse(String raw) {
         return parser.apply(raw == null || raw.isBlank() ? defaultValue : raw.trim());
+    }
+
+    /** A whole number in the key's unit, or a sum of amounts with units: 500ms, 30s, 5m, 1h30m. */
+    static long durationMillis(String key, String v, long unitMillis) {
+        try {
+            return sumOfDurationParts(key, v, unitMillis);
+        } catch (ArithmeticException e) {
+            throw new IllegalArgumentException(key + " is too large, got '" + v + "'");
+        }
+    }
+
+    private static long sumOfDurationParts(String key, String v, long unitMillis) {
+        String t = v.replace("_", "").toLowerCase(Locale.ROOT);
+        if (t.matches("-?\\d{1,18}")) {
+            return Math.multiplyExact(Long.parseLong(t), unitMillis);
+        }
+        Matcher m = DURATION_PART.matcher(t);
+        long total = 0;
+        int end = 0;
+        while (m.find() && m.start() == end) {
+            long unit = switch (m.group(2)) {
+                case "ms" -> 1;
+                case "s" -> 1_000;
+                case "m" -> 60_000;
+                default -> 3_600_000;
+            };
+            total = Math.addExact(total, Math.multiplyExact(Long.parseLong(m.group(1)), unit));
+            end = m.end();
+        }
+        if (end == 0 || end != t.length()) {
+            throw new IllegalArgumentException(key + " must be a whole number or a duration such as 30s, 5m or 1h30m, "
+                    + "got '" + v + "'");
+        }
+        return total;
     }
 
     private static <N> N parseNumber(String key, String v, Function<String, N> parser) {

@@ -1,6 +1,7 @@
 package dev.caravan.settings;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -63,7 +64,12 @@ public final class Settings {
             for (Setting<?> setting : group.settings()) {
                 declared.add(setting.key());
                 try {
-                    setting.parse(properties.resolveProperty(setting.key()).orElse(null));
+                    String raw = properties.resolveProperty(setting.key()).orElse(null);
+                    if (setting.parse(raw) instanceof Duration d && raw != null && !raw.strip().matches("\\d+")) {
+                        // 30s for a -ms key: routes' options that take a plain number read it as one too
+                        properties.addOverrideProperty(setting.key(),
+                                String.valueOf(setting.type().equals("s") ? d.toSeconds() : d.toMillis()));
+                    }
                 } catch (IllegalArgumentException e) {
                     bad.add(e.getMessage());
                 }

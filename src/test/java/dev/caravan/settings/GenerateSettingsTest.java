@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -95,7 +96,15 @@ class GenerateSettingsTest {
             "{key: caravan.demo.size, type: int, min: 1, default: '0', doc: Size}"
                     + "|caravan.demo.size: default 0 is outside min 1, max null",
             "{key: caravan.demo.name, type: text, min: 1, doc: Name}"
-                    + "|caravan.demo.name: min and max are for int, long, ms and s, not text"})
+                    + "|caravan.demo.name: min and max are for int, long, ms and s, not text",
+            "{key: caravan.demo.mode, type: one-of, values: [Fast, safe], default: safe, doc: Mode}"
+                    + "|caravan.demo.mode: a one-of's values are lower case",
+            "{key: caravan.demo.mode, type: text, values: [a, b], doc: Mode}"
+                    + "|caravan.demo.mode: values: are for a one-of, not text",
+            "{key: caravan.demo.size, type: int, default: '3000000000', doc: Size}"
+                    + "|caravan.demo.size: default '3000000000' is not a value of type int",
+            "{key: caravan.demo.2x, type: int, default: '1', doc: Size}|a key must be caravan.lower-case-words",
+            "{key: caravan.demo.size, type: int, default: '1', doc: [a, b]}|doc must be a single value"})
     void aSettingThatMakesNoSenseStopsTheBuildWithOneLineNamingIt(String setting, String message) throws Exception {
         Result r = generate(HEAD + "      - " + setting + "\n");
 
@@ -123,6 +132,20 @@ class GenerateSettingsTest {
 
         assertThat(r.status()).isEqualTo(1);
         assertThat(r.errors()).contains("caravan.demo.wait-ms: its handle DemoSettings.WAIT is another key's too");
+    }
+
+    @Test
+    void anUnchangedCatalogueLeavesTheGeneratedFilesUntouchedSoNothingIsRecompiled() throws Exception {
+        String catalogue = HEAD + "      - {key: caravan.demo.size, type: int, default: '010', doc: \"Size\\r\"}\n";
+        assertThat(generate(catalogue).status()).isZero();
+        Path demo = dir.resolve("out/dev/caravan/settings/DemoSettings.java");
+        FileTime first = FileTime.fromMillis(1_000_000L);
+        Files.setLastModifiedTime(demo, first);
+
+        assertThat(generate(catalogue).status()).isZero();
+
+        assertThat(Files.getLastModifiedTime(demo)).isEqualTo(first);
+        assertThat(Files.readString(demo)).contains("Setting.integer(\"caravan.demo.size\", 10, \"Size\\u000d\")");
     }
 
     @Test

@@ -16,6 +16,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
+import org.apache.camel.CamelContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -116,6 +117,33 @@ class SettingsCatalogueTest {
                 .filter(s -> s.key().equals(key)).findFirst().orElseThrow();
 
         assertThatThrownBy(() -> setting.parse(value)).hasMessage(message);
+    }
+
+    @Test
+    void aDurationIsAWholeNumberInItsUnitOrAmountsWithUnits() {
+        assertThat(IngestSettings.TIMEOUT.parse("30s")).isEqualTo(Duration.ofSeconds(30));
+        assertThat(IngestSettings.TIMEOUT.parse("1m30s")).isEqualTo(Duration.ofSeconds(90));
+        assertThat(IngestSettings.TIMEOUT.parse("250ms")).isEqualTo(Duration.ofMillis(250));
+        assertThat(IngestSettings.IDEMPOTENCY_WINDOW.parse("2h")).isEqualTo(Duration.ofHours(2));
+        assertThat(IngestSettings.IDEMPOTENCY_WINDOW.parse("90")).isEqualTo(Duration.ofSeconds(90));
+
+        assertThatThrownBy(() -> IngestSettings.TIMEOUT.parse("soon")).hasMessage(
+                "caravan.ingest.timeout-ms must be a whole number or a duration such as 30s, 5m or 1h30m, got 'soon'");
+        assertThatThrownBy(() -> IngestSettings.TIMEOUT.parse("5s later")).hasMessageContaining("got '5s later'");
+        assertThatThrownBy(() -> IngestSettings.IDEMPOTENCY_WINDOW.parse("99999999999999999")).hasMessage(
+                "caravan.ingest.idempotency-window-seconds is too large, got '99999999999999999'");
+    }
+
+    @Test
+    void aDurationWrittenWithUnitsReachesTheRoutesAsAWholeNumberInItsUnit() {
+        CamelContext context = TestSettings.context(Map.of("caravan.poll.tick-ms", "5s",
+                "caravan.ingest.retry-after-seconds", "2m"));
+
+        new Settings(context).checkAll();
+
+        assertThat(context.getPropertiesComponent().resolveProperty("caravan.poll.tick-ms")).hasValue("5000");
+        assertThat(context.getPropertiesComponent().resolveProperty("caravan.ingest.retry-after-seconds"))
+                .hasValue("120");
     }
 
     @Test
