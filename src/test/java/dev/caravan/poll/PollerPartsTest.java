@@ -119,9 +119,32 @@ class PollerPartsTest {
         assertThatThrownBy(() -> spec("3 x")).hasMessageContaining("poller p: retry '3 x'");
     }
 
+    @Test
+    void aPollersFlagsAreReadAsEverySettingsFlagIs() {
+        // caravan.nyt.enabled=yes passes the start-up check: the poller must not read it as false
+        assertThat(flags("yes", "on").enabled()).isTrue();
+        assertThat(flags("yes", "on").rememberPages()).isTrue();
+        assertThat(flags("off", "0").enabled()).isFalse();
+        assertThatThrownBy(() -> flags("maybe", "false"))
+                .hasMessage("poller p: enabled must be true or false, got 'maybe'");
+    }
+
+    private static PollerSpec flags(String enabled, String rememberPages) {
+        return poller("enabled", enabled, "rememberPages", rememberPages);
+    }
+
     private static PollerSpec spec(String retry) {
-        return PollerSpec.from("poller-p", java.util.Map.of("name", "p", "baseUrl", "http://localhost", "schedule", "1m",
-                "topic", "t", "retry", retry));
+        return poller("retry", retry);
+    }
+
+    /** Poller p with these parameters besides the required ones. */
+    private static PollerSpec poller(String... parameters) {
+        java.util.Map<String, Object> p = new java.util.HashMap<>(java.util.Map.of("name", "p",
+                "baseUrl", "http://localhost", "schedule", "1m", "topic", "t"));
+        for (int i = 0; i < parameters.length; i += 2) {
+            p.put(parameters[i], parameters[i + 1]);
+        }
+        return PollerSpec.from("poller-p", p);
     }
 
     @Test
