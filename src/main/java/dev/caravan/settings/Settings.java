@@ -64,12 +64,7 @@ public final class Settings {
             for (Setting<?> setting : group.settings()) {
                 declared.add(setting.key());
                 try {
-                    String raw = properties.resolveProperty(setting.key()).orElse(null);
-                    if (setting.parse(raw) instanceof Duration d && raw != null && !raw.strip().matches("\\d+")) {
-                        // 30s for a -ms key: routes' options that take a plain number read it as one too
-                        properties.addOverrideProperty(setting.key(),
-                                String.valueOf(setting.type().equals("s") ? d.toSeconds() : d.toMillis()));
-                    }
+                    check(setting);
                 } catch (IllegalArgumentException e) {
                     bad.add(e.getMessage());
                 }
@@ -78,12 +73,26 @@ public final class Settings {
         if (!bad.isEmpty()) {
             throw new StartupFailure(String.join("; ", bad));
         }
+        warnOfUnknownKeys(declared);
+        context.getRegistry().bind(CHECKED, Boolean.TRUE);
+    }
+
+    /** Parses the value; a duration written with units (30s for a -ms key) is handed on as the whole number. */
+    private void check(Setting<?> setting) {
+        String raw = properties.resolveProperty(setting.key()).orElse(null);
+        if (setting.parse(raw) instanceof Duration d && raw != null && !raw.strip().matches("\\d+")) {
+            // routes' options that take a plain number read it as one too
+            properties.addOverrideProperty(setting.key(),
+                    String.valueOf(setting.type().equals("s") ? d.toSeconds() : d.toMillis()));
+        }
+    }
+
+    private void warnOfUnknownKeys(Set<String> declared) {
         List<String> names = new ArrayList<>(properties.loadProperties(k -> k.startsWith("caravan."))
                 .stringPropertyNames());
         names.addAll(System.getProperties().stringPropertyNames());
         UnknownKeys.find(names, declared, SettingsCatalogue.FAMILIES.stream().map(KeyFamily::prefix).toList())
                 .forEach(LOG::warn);
-        context.getRegistry().bind(CHECKED, Boolean.TRUE);
     }
 
     /** The trimmed value of a text setting, empty when unset or blank (an optional setting: no default applies). */
